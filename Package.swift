@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+// Vamos: an encoder–decoder Transformer as a pipeline of small stage executables.
+import PackageDescription
+
+let stages = ["tokenize", "embed", "posenc", "encode", "decode", "detokenize"]
+
+let package = Package(
+    name: "Vamos",
+    products: [
+        .library(name: "VamosCore", targets: ["VamosCore"]),
+    ] + stages.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // json-c: every JSON document, config.json, vocabulary and safetensors header goes through it.
+        .systemLibrary(
+            name: "CJSONC",
+            pkgConfig: "json-c",
+            providers: [.apt(["libjson-c-dev"]), .brew(["json-c"])]
+        ),
+        // CBLAS: the one matrix product (cblas_sgemm). OpenBLAS on Linux.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        // All the math, the document format, models and vocabularies.
+        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS"]),
+        // What every stage executable shares: stream loop, errors, common options.
+        .target(name: "VamosCLI", dependencies: [
+            "VamosCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(
+            name: "VamosCoreTests",
+            dependencies: ["VamosCore", "VamosCLI"],
+            resources: []
+        ),
+    ] + stages.map {
+        .executableTarget(name: $0, dependencies: [
+            "VamosCore", "VamosCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ])
+    }
+)

@@ -1,0 +1,74 @@
+import ArgumentParser
+import VamosCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `--pretty`, shared by every stage that writes documents.
+public struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Indent the JSON for people (one document then spans several lines).")
+    public var pretty = false
+
+    public init() {}
+}
+
+/// How a stage executable talks to the world: documents in on stdin, out on stdout (one line each,
+/// flushed at once), one-line errors on stderr, exit status 1 for bad data, 0 when stdout closes.
+public enum StageIO {
+    /// Call first: a closed stdout must end the stage quietly, not kill it with SIGPIPE.
+    public static func setUp() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    public static func warn(_ stage: String, _ message: String) {
+        let line = "\(stage): \(message)\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    }
+
+    /// Writes one line to stdout. A closed pipe ends the process with status 0.
+    public static func writeLine(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.append(0x0A)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + off, bytes.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { exit(0) }
+                warn(CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "vamos",
+                     "cannot write to stdout (\(String(cString: strerror(errno))))")
+                exit(1)
+            }
+            off += n
+        }
+    }
+
+    /// Runs `body`, turning a VamosError into `stage: message` on stderr and exit status 1.
+    public static func run(stage: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as VamosError {
+            warn(stage, e.message)
+            throw ExitCode.failure
+        }
+    }
+
+    /// The document loop: each document read from stdin is decoded, handed to `process`, and
+    /// written out before the next is read. Errors name the input line.
+    public static func forEachDocument(stage: String, pretty: Bool, _ process: (inout Document) throws -> Void) throws {
+        let reader = JSONStreamReader(fd: 0, name: "input")
+        while let json = try reader.next() {
+            let at = "input line \(reader.documentLine)"
+            do {
+                var doc = try Document(json: json, what: at)
+                try process(&doc)
+                writeLine(doc.serialized(pretty: pretty))
+            } catch let e as VamosError {
+                throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import CJSONC
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reading and writing JSON text — always through json-c.
+public enum JSONCodec {
+    /// Flags for the tokenizer: strict JSON (no single quotes, no trailing commas, …) and valid UTF-8.
+    static let tokenerFlags: Int32 = JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8
+
+    /// Parses text holding exactly one JSON value. `what` names the text in errors ("config.json").
+    public static func parse(_ text: String, what: String) throws -> JSON {
+        var bytes = Array(text.utf8)
+        return try parse(bytes: &bytes, what: what)
+    }
+
+    /// Parses bytes holding exactly one JSON value (surrounding white space allowed).
+    public static func parse(bytes: inout [UInt8], what: String) throws -> JSON {
+        guard let tok = json_tokener_new() else { throw VamosError("\(what): out of memory") }
+        defer { json_tokener_free(tok) }
+        json_tokener_set_flags(tok, tokenerFlags)
+        let obj: OpaquePointer? = bytes.withUnsafeBufferPointer { p in
+            p.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: p.count) {
+                    json_tokener_parse_ex(tok, $0, Int32(p.count))
+                }
+            } ?? nil
+        }
+        defer { if let obj { json_object_put(obj) } }
+        let err = json_tokener_get_error(tok)
+        if err == json_tokener_continue || bytes.allSatisfy(isWhiteSpace) {
+            throw VamosError("\(what): truncated JSON (the text ends inside a value)")
+        }
+        if err != json_tokener_success {
+            throw VamosError("\(what): not valid JSON (\(String(cString: json_tokener_error_desc(err))))")
+        }
+        let end = Int(json_tokener_get_parse_end(tok))
+        if !bytes[end...].allSatisfy(isWhiteSpace) {
+            throw VamosError("\(what): unexpected text after the JSON value")
+        }
+        return try convert(obj, what: what)
+    }
+
+    /// JSON text: one line (`pretty: false`), or indented for people.
+    public static func serialize(_ value: JSON, pretty: Bool = false) -> String {
+        let obj = build(value)
+        defer { if let obj { json_object_put(obj) } }
+        var flags = JSON_C_TO_STRING_NOSLASHESCAPE
+        flags |= pretty ? (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) : JSON_C_TO_STRING_PLAIN
+        var length = 0
+        guard let cstr = json_object_to_json_string_length(obj, flags, &length) else { return "null" }
+        return cstr.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+    }
+
+    // MARK: json-c ⇄ JSON
+
+    static func isWhiteSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+    /// A number's text is JSON's grammar: json-c also accepts `NaN` and `Infinity`, which are not JSON.
+    static func isJSONNumber(_ text: String) -> Bool {
+        var it = text.utf8.makeIterator()
+        var c = it.next()
+        if c == UInt8(ascii: "-") { c = it.next() }
+        guard let first = c, first >= 0x30, first <= 0x39 else { return false }
+        return true
+    }
+
+    static func convert(_ obj: OpaquePointer?, what: String) throws -> JSON {
+        guard let obj else { return .null }
+        switch json_object_get_type(obj) {
+        case json_type_null:
+            return .null
+        case json_type_boolean:
+            return .bool(json_object_get_boolean(obj) != 0)
+        case json_type_int, json_type_double:
+            let text = String(cString: json_object_get_string(obj))
+            guard isJSONNumber(text) else {
+                throw VamosError("\(what): '\(text)' is not a JSON number (NaN and Infinity are not allowed)")
+            }
+            return .number(text)
+        case json_type_string:
+            let length = Int(json_object_get_string_len(obj))
+            let ptr = json_object_get_string(obj)!
+            return ptr.withMemoryRebound(to: UInt8.self, capacity: length) {
+                .string(String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self))
+            }
+        case json_type_array:
+            let n = json_object_array_length(obj)
+            var items: [JSON] = []
+            items.reserveCapacity(n)
+            for i in 0..<n { items.append(try convert(json_object_array_get_idx(obj, i), what: what)) }
+            return .array(items)
+        case json_type_object:
+            var result = JSONObject()
+            var it = json_object_iter_begin(obj)
+            var end = json_object_iter_end(obj)
+            while json_object_iter_equal(&it, &end) == 0 {
+                let name = String(cString: json_object_iter_peek_name(&it))
+                result[name] = try convert(json_object_iter_peek_value(&it), what: what)
+                json_object_iter_next(&it)
+            }
+            return .object(result)
+        default:
+            throw VamosError("\(what): unsupported JSON value")
+        }
+    }
+
+    static func build(_ value: JSON) -> OpaquePointer? {
+        switch value {
+        case .null:
+            return nil
+        case .bool(let b):
+            return json_object_new_boolean(b ? 1 : 0)
+        case .number(let text):
+            // Written verbatim: the text is the number (json-c's "_s" constructors keep it).
+            return json_object_new_double_s(Double(text) ?? 0, text)
+        case .string(let s):
+            var s = s
+            return s.withUTF8 { p in
+                p.withMemoryRebound(to: CChar.self) { json_object_new_string_len($0.baseAddress, Int32($0.count)) }
+            }
+        case .array(let items):
+            let arr = json_object_new_array_ext(Int32(items.count))
+            for item in items { json_object_array_add(arr, build(item)) }
+            return arr
+        case .object(let o):
+            let obj = json_object_new_object()
+            for (k, v) in o.pairs { json_object_object_add(obj, k, build(v)) }
+            return obj
+        }
+    }
+}
+
+/// Reads a stream of JSON documents (one per line, or concatenated, or pretty-printed) from a file
+/// descriptor, handing out each as soon as it is complete.
+public final class JSONStreamReader {
+    private let fd: Int32
+    private let name: String
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    private var start = 0
+    private var end = 0
+    private var eof = false
+    private var inDocument = false
+    private let tok: UnsafeMutablePointer<json_tokener>
+    /// 1-based line on which the current (or last) document started.
+    public private(set) var line = 1
+    public private(set) var documentLine = 1
+
+    public init(fd: Int32 = 0, name: String = "input") {
+        self.fd = fd
+        self.name = name
+        tok = json_tokener_new()!
+        json_tokener_set_flags(tok, JSONCodec.tokenerFlags)
+    }
+
+    deinit { json_tokener_free(tok) }
+
+    /// The next document, or nil at the end of the input.
+    public func next() throws -> JSON? {
+        while true {
+            if start == end {
+                if eof {
+                    if inDocument {
+                        throw VamosError("\(name) line \(documentLine): truncated JSON (the input ends inside a document)")
+                    }
+                    return nil
+                }
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw VamosError("\(name): read failed (errno \(errno))")
+                }
+                if n == 0 { eof = true; continue }
+                start = 0
+                end = n
+            }
+            if !inDocument {
+                while start < end && JSONCodec.isWhiteSpace(buffer[start]) {
+                    if buffer[start] == 0x0A { line += 1 }
+                    start += 1
+                }
+                if start == end { continue }
+                inDocument = true
+                documentLine = line
+            }
+            let obj: OpaquePointer? = buffer.withUnsafeBufferPointer { p in
+                (p.baseAddress! + start).withMemoryRebound(to: CChar.self, capacity: end - start) {
+                    json_tokener_parse_ex(tok, $0, Int32(end - start))
+                }
+            }
+            let err = json_tokener_get_error(tok)
+            let consumed = Int(json_tokener_get_parse_end(tok))
+            for i in start..<(start + consumed) where buffer[i] == 0x0A { line += 1 }
+            start += consumed
+            if err == json_tokener_continue { continue }
+            json_tokener_reset(tok)
+            inDocument = false
+            if err != json_tokener_success {
+                eof = true  // stop reading: the stream is no longer in step
+                start = end
+                throw VamosError("\(name) line \(line): not valid JSON (\(String(cString: json_tokener_error_desc(err))))")
+            }
+            defer { if let obj { json_object_put(obj) } }
+            return try JSONCodec.convert(obj, what: "\(name) line \(documentLine)")
+        }
+    }
+}

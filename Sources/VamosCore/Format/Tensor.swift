@@ -1,0 +1,104 @@
+/// A float32 tensor: a shape and one contiguous, row-major buffer.
+///
+/// `axes`, when present, names each dimension (`["token", "d_model"]`); tools use it for labels.
+public struct Tensor: Equatable, Sendable {
+    public var shape: [Int]
+    public var data: [Float]
+    public var axes: [String]?
+
+    public init(shape: [Int], data: [Float], axes: [String]? = nil) {
+        precondition(shape.reduce(1, *) == data.count, "shape \(shape) does not match \(data.count) values")
+        precondition(axes == nil || axes!.count == shape.count, "axes \(axes!) do not match shape \(shape)")
+        self.shape = shape
+        self.data = data
+        self.axes = axes
+    }
+
+    public init(zeros shape: [Int], axes: [String]? = nil) {
+        self.init(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)), axes: axes)
+    }
+
+    public var count: Int { data.count }
+    public var rank: Int { shape.count }
+
+    /// Rows of a rank-2 tensor `[rows, cols]`.
+    public var rows: Int { shape[0] }
+    /// Columns of a rank-2 tensor `[rows, cols]`.
+    public var cols: Int { shape[1] }
+
+    /// Row `i` of a rank-2 tensor, as a copy.
+    public func row(_ i: Int) -> [Float] { Array(data[(i * cols)..<((i + 1) * cols)]) }
+}
+
+extension Tensor {
+    /// Largest number of values a tensor read from a document may claim (2^31), checked on the
+    /// shape before anything is allocated.
+    public static let maxElements = 1 << 31
+    public static let maxRank = 8
+
+    /// The element count of a shape given by untrusted input, without overflow.
+    public static func checkedCount(_ shape: [Int], what: String) throws -> Int {
+        guard shape.count <= maxRank else {
+            throw VamosError("\(what): shape has \(shape.count) dimensions; at most \(maxRank) are supported")
+        }
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw VamosError("\(what): shape \(shape) has a negative dimension") }
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= maxElements else {
+                throw VamosError("\(what): shape \(shape) has more than \(maxElements) elements")
+            }
+            n = p
+        }
+        return n
+    }
+
+    /// Decodes `{"shape": [...], "axes": [...]?, "data": [...]}`; `what` names it in errors.
+    public init(json: JSON, what: String) throws {
+        guard let obj = json.objectValue else { throw VamosError("\(what): expected an object, got \(json.kindName)") }
+        guard let shapeJSON = obj["shape"]?.arrayValue else {
+            throw VamosError("\(what).shape: expected an array of non-negative integers")
+        }
+        var shape: [Int] = []
+        for d in shapeJSON {
+            guard let v = d.intValue, v >= 0 else {
+                throw VamosError("\(what).shape: expected non-negative integers, got \(JSONCodec.serialize(d))")
+            }
+            shape.append(v)
+        }
+        let expected = try Tensor.checkedCount(shape, what: what)
+        guard let dataJSON = obj["data"]?.arrayValue else {
+            throw VamosError("\(what).data: expected a flat array of numbers")
+        }
+        guard dataJSON.count == expected else {
+            throw VamosError("\(what).data: shape \(shape) needs \(expected) values, found \(dataJSON.count)")
+        }
+        var data = [Float]()
+        data.reserveCapacity(expected)
+        for (i, v) in dataJSON.enumerated() {
+            guard case .number(let text) = v else {
+                throw VamosError("\(what).data[\(i)]: expected a number, got \(v.kindName)")
+            }
+            guard let f = parseFloat(text) else {
+                throw VamosError("\(what).data[\(i)]: \(text) is not a finite float32")
+            }
+            data.append(f)
+        }
+        var axes: [String]? = nil
+        if let axesJSON = obj["axes"], !axesJSON.isNull {
+            guard let arr = axesJSON.arrayValue, arr.allSatisfy({ $0.stringValue != nil }), arr.count == shape.count else {
+                throw VamosError("\(what).axes: expected \(shape.count) strings, one per dimension")
+            }
+            axes = arr.map { $0.stringValue! }
+        }
+        self.init(shape: shape, data: data, axes: axes)
+    }
+
+    public var json: JSON {
+        var obj = JSONObject()
+        obj["shape"] = .array(shape.map { .int($0) })
+        if let axes { obj["axes"] = .array(axes.map { .string($0) }) }
+        obj["data"] = .array(data.map { .float($0) })
+        return .object(obj)
+    }
+}

@@ -1,0 +1,101 @@
+/// One decoder layer: masked self-attention, encoder–decoder attention, then the feed-forward
+/// block, each inside a residual connection.
+public struct DecoderLayer: Sendable {
+    public let selfAttention: MultiHeadAttention
+    public let selfAttentionNorm: LayerNorm?
+    public let crossAttention: MultiHeadAttention
+    public let crossAttentionNorm: LayerNorm?
+    public let feedForward: PositionwiseFeedForward?
+    public let finalNorm: LayerNorm?
+    public let placement: ModelConfig.LayerNormPlacement
+
+    /// What a layer keeps between decoding steps: the keys and values of every position so far
+    /// (so a step costs O(t), not a rerun of the prefix) and the encoder output's keys and values.
+    public struct Cache: Sendable {
+        public var selfKeys: [Float] = []     // [t, C]
+        public var selfValues: [Float] = []   // [t, C]
+        public var crossKeys: [Float]         // [T, C]
+        public var crossValues: [Float]       // [T, C]
+    }
+
+    public func makeCache(memory: [Float]) -> Cache {
+        Cache(crossKeys: crossAttention.k.forward(memory), crossValues: crossAttention.v.forward(memory))
+    }
+
+    /// x: the next n positions [n, C] → [n, C]; the cache grows by n positions.
+    public func forward(_ x: [Float], cache: inout Cache, trace: TraceScope? = nil) -> [Float] {
+        let C = selfAttention.dModel
+        let n = x.count / C
+        let rowAxes = ["position", "d_model"]
+        trace?.record("hook_resid_pre", x, shape: [n, C], axes: rowAxes)
+        let (mid, attnOut) = residual(x, placement: placement, norm: selfAttentionNorm) { h in
+            cache.selfKeys += selfAttention.k.forward(h)
+            cache.selfValues += selfAttention.v.forward(h)
+            return selfAttention.attend(q: selfAttention.q.forward(h), k: cache.selfKeys, v: cache.selfValues,
+                                        causal: true, trace: trace?.scope("attn"))
+        }
+        trace?.record("hook_attn_out", attnOut, shape: [n, C], axes: rowAxes)
+        trace?.record("hook_resid_mid", mid, shape: [n, C], axes: rowAxes)
+        let (midCross, crossOut) = residual(mid, placement: placement, norm: crossAttentionNorm) { h in
+            crossAttention.attend(q: crossAttention.q.forward(h), k: cache.crossKeys, v: cache.crossValues,
+                                  causal: false, trace: trace?.scope("cross_attn"))
+        }
+        trace?.record("hook_cross_attn_out", crossOut, shape: [n, C], axes: rowAxes)
+        trace?.record("hook_resid_mid_cross", midCross, shape: [n, C], axes: rowAxes)
+        guard let feedForward else {
+            trace?.record("hook_resid_post", midCross, shape: [n, C], axes: rowAxes)
+            return midCross
+        }
+        let (post, mlpOut) = residual(midCross, placement: placement, norm: finalNorm) { feedForward.forward($0) }
+        trace?.record("hook_mlp_out", mlpOut, shape: [n, C], axes: rowAxes)
+        trace?.record("hook_resid_post", post, shape: [n, C], axes: rowAxes)
+        return post
+    }
+}
+
+/// The decoder: target ids → embeddings + positions → layers → (final norm) → hidden states.
+/// Used one step at a time while generating, or on a whole prefix at once (teacher forcing);
+/// both give the same numbers because masked self-attention lets position i see only 0…i.
+public struct Decoder: Sendable {
+    public let embedding: Embedding
+    public let positions: PositionalEncoding
+    public let layers: [DecoderLayer]
+    public let finalNorm: LayerNorm?
+
+    public struct State: Sendable {
+        public var caches: [DecoderLayer.Cache]
+        /// Positions processed so far.
+        public var length = 0
+    }
+
+    /// Starts decoding against `memory` (the encoder output, [T, C]).
+    public func start(memory: [Float]) -> State {
+        State(caches: layers.map { $0.makeCache(memory: memory) })
+    }
+
+    /// Feeds the next target ids; returns their hidden states [n, C].
+    public func forward(_ ids: [Int], state: inout State, trace: Trace? = nil) throws -> [Float] {
+        let C = embedding.dModel
+        let embedded = try embedding.forward(ids, field: "target.ids")
+        var h = try positions.forward(embedded, start: state.length)
+        trace?.record("decoder.hook_embed", embedded, shape: [ids.count, C], axes: ["position", "d_model"])
+        trace?.record("decoder.hook_input", h, shape: [ids.count, C], axes: ["position", "d_model"])
+        for l in layers.indices {
+            h = layers[l].forward(h, cache: &state.caches[l], trace: trace.map { TraceScope($0, "decoder.blocks.\(l).") })
+        }
+        if let finalNorm {
+            h = finalNorm.forward(h)
+            trace?.record("decoder.ln_final.hook_normalized", h, shape: [ids.count, C], axes: ["position", "d_model"])
+        }
+        state.length += ids.count
+        return h
+    }
+}
+
+/// The final fully connected layer:  logits = y·Uᵀ + b   — [n, C] → [n, V]
+public struct OutputProjection: Sendable {
+    public let linear: Linear
+
+    public func forward(_ y: [Float]) -> [Float] { linear.forward(y) }
+    public var vocabSize: Int { linear.outFeatures }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Position values added to the embeddings so the model knows word order.
+public struct PositionalEncoding: Sendable {
+    public let kind: ModelConfig.PositionalEncoding
+    public let dModel: Int
+    public let maxPositions: Int
+    /// `[maxPositions, C]` for `learned`; empty otherwise.
+    let table: [Float]
+
+    public init(kind: ModelConfig.PositionalEncoding, dModel: Int, maxPositions: Int, learned: Tensor? = nil) {
+        self.kind = kind
+        self.dModel = dModel
+        self.maxPositions = maxPositions
+        table = learned?.data ?? []
+    }
+
+    /// The position values of positions `start..<start+count`: [count, C].
+    public func values(count: Int, start: Int = 0) throws -> [Float] {
+        guard start + count <= maxPositions else {
+            throw VamosError("sequence of \(start + count) positions is longer than the \(maxPositions) the model allows (max_position_embeddings)")
+        }
+        let C = dModel
+        var out = [Float](repeating: 0, count: count * C)
+        switch kind {
+        case .none:
+            break
+        case .learned:
+            for t in 0..<count { for j in 0..<C { out[t * C + j] = table[(start + t) * C + j] } }
+        case .sinusoidalInterleaved:
+            // P[t, 2i] = sin(t / 10000^(2i/C)),  P[t, 2i+1] = cos(t / 10000^(2i/C))
+            for t in 0..<count {
+                let pos = Double(start + t)
+                for j in 0..<C {
+                    let angle = pos / pow(10000, Double(2 * (j / 2)) / Double(C))
+                    out[t * C + j] = Float(j % 2 == 0 ? sin(angle) : cos(angle))
+                }
+            }
+        case .sinusoidalHalves:
+            // a[t, j] = t / 10000^(2⌊j/2⌋/C);  P[t, :h] = sin(a[t, 0::2]),  P[t, h:] = cos(a[t, 1::2]), h = ⌈C/2⌉
+            let h = (C + 1) / 2
+            for t in 0..<count {
+                let pos = Double(start + t)
+                for j in 0..<C {
+                    let angle = pos / pow(10000, Double(2 * (j / 2)) / Double(C))
+                    if j % 2 == 0 { out[t * C + j / 2] = Float(sin(angle)) } else { out[t * C + h + j / 2] = Float(cos(angle)) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// x + P for a sequence starting at position `start`: [T, C] → [T, C].
+    public func forward(_ x: [Float], start: Int = 0) throws -> [Float] {
+        let p = try values(count: x.count / dModel, start: start)
+        var out = x
+        for i in out.indices { out[i] += p[i] }
+        return out
+    }
+}

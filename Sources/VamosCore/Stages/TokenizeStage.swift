@@ -1,0 +1,46 @@
+/// `tokenize`: a line of text → `source.text`, `source.tokens`, `source.ids`.
+/// Word level: the text is split on white space; each word is looked up in the source vocabulary;
+/// a word it lacks becomes `<unk>` (an error naming the word when there is no `<unk>`); the
+/// `eos_token_id` token is appended (`add_eos_to_source`).
+public struct TokenizeStage {
+    public let context: StageContext
+    public let lowercase: Bool
+
+    public init(context: StageContext, lowercase: Bool? = nil) {
+        self.context = context
+        self.lowercase = lowercase ?? context.model.config.lowercase
+    }
+
+    /// Returns the document and the words that were not in the vocabulary.
+    public func run(text: String) throws -> (Document, unknown: [String]) {
+        let model = context.model
+        let vocab = model.sourceVocabulary
+        let words = (lowercase ? text.lowercased() : text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        var tokens: [String] = [], ids: [Int] = [], unknown: [String] = []
+        for word in words {
+            if let id = vocab.id(of: word) {
+                tokens.append(word)
+                ids.append(id)
+            } else if let unk = vocab.unknownID {
+                unknown.append(word)
+                tokens.append(vocab[unk])
+                ids.append(unk)
+            } else {
+                throw VamosError("unknown word '\(word)': not in the vocabulary of model '\(model.name)', which has no <unk>")
+            }
+        }
+        if model.config.addEOSToSource {
+            let eos = model.config.eosTokenID
+            tokens.append(vocab[eos])
+            ids.append(eos)
+        }
+        var doc = Document(stage: context.stage)
+        context.adopt(&doc)
+        doc.setSide("source", JSONObject([
+            ("text", .string(text)),
+            ("tokens", .array(tokens.map { .string($0) })),
+            ("ids", .array(ids.map { .int($0) })),
+        ]))
+        return (doc, unknown)
+    }
+}

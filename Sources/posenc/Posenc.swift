@@ -1,0 +1,34 @@
+import ArgumentParser
+import VamosCLI
+import VamosCore
+
+@main
+struct Posenc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "posenc",
+        abstract: "Adds positional encoding: 'embeddings' → 'encoder_input'.",
+        discussion: """
+            Reads Vamos documents on stdin; each needs the tensor 'embeddings' (from embed). Adds \
+            the position values the config names (sinusoidal_halves as Marian, \
+            sinusoidal_interleaved as the original paper, learned, or none) and writes \
+            'encoder_input' = embeddings + positions. 'embeddings' is dropped unless --keep.
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Keep the consumed tensor 'embeddings'.")
+    var keep = false
+
+    @Flag(name: .long, help: "Also write the position values alone, as 'positional_encoding'.")
+    var trace = false
+
+    func run() throws {
+        StageIO.setUp()
+        try StageIO.run(stage: "posenc") {
+            let context = StageContext(stage: "posenc", model: try modelOptions.load()) { StageIO.warn("posenc", $0) }
+            let stage = try PosencStage(context: context, keep: keep, trace: trace)
+            try StageIO.forEachDocument(stage: "posenc", pretty: output.pretty) { try stage.run(&$0) }
+        }
+    }
+}

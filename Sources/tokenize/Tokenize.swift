@@ -1,0 +1,48 @@
+import ArgumentParser
+import VamosCLI
+import VamosCore
+
+@main
+struct Tokenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Text lines → source tokens and ids (the first stage).",
+        discussion: """
+            Reads plain text, one sentence per line, on stdin. Writes one Vamos document per line \
+            on stdout with source.text, source.tokens and source.ids: words split on white space, \
+            looked up in the model's vocab.json, <EOS> appended. Unknown words become <unk> \
+            (reported on stderr unless --quiet); a vocabulary without <unk> makes them an error.
+
+            Example: echo "let's go" | tokenize | embed | posenc | encode | decode | detokenize
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Lowercase the text before looking words up (default: the config's 'lowercase').")
+    var lowercase = false
+
+    @Flag(name: .long, help: "Do not report unknown words on stderr.")
+    var quiet = false
+
+    func run() throws {
+        StageIO.setUp()
+        try StageIO.run(stage: "tokenize") {
+            let context = StageContext(stage: "tokenize", model: try modelOptions.load()) { StageIO.warn("tokenize", $0) }
+            let stage = TokenizeStage(context: context, lowercase: lowercase ? true : nil)
+            var line = 0
+            while let text = readLine(strippingNewline: true) {
+                line += 1
+                do {
+                    let (doc, unknown) = try stage.run(text: text)
+                    if !quiet && !unknown.isEmpty {
+                        StageIO.warn("tokenize", "input line \(line): unknown word(s) \(unknown.map { "'\($0)'" }.joined(separator: ", ")) → <unk>")
+                    }
+                    StageIO.writeLine(doc.serialized(pretty: output.pretty))
+                } catch let e as VamosError {
+                    throw VamosError("input line \(line): \(e.message)")
+                }
+            }
+        }
+    }
+}
