@@ -489,12 +489,12 @@ def marian_cross_check(model_dir, ref, cases):
                 logits = hf(input_ids=src, decoder_input_ids=torch.tensor([path])).logits[0]
                 mine = ref.decode(path, ref.encode(case["source_ids"])["encoder_output"])
                 worst["path_logits"] = max(worst["path_logits"], (logits - mine).abs().max().item())
-                # Greedy search as MODEL.md defines it: max_length counts generated ids, the pad
+                # Greedy search as MODEL.md defines it: max_length counts the start token too, the pad
                 # is never generated (Marian's generation_config.json: bad_words_ids [[pad]]),
                 # no eos is forced at the length limit.
                 out = hf.generate(
                     input_ids=src, attention_mask=torch.ones_like(src), num_beams=1, do_sample=False,
-                    max_new_tokens=cfg["max_length"], decoder_start_token_id=start,
+                    max_length=cfg["max_length"], decoder_start_token_id=start,
                     eos_token_id=cfg["eos_token_id"], pad_token_id=cfg["pad_token_id"],
                     bad_words_ids=[[cfg["pad_token_id"]]], forced_eos_token_id=None,
                 )[0].tolist()
@@ -502,7 +502,7 @@ def marian_cross_check(model_dir, ref, cases):
                 assert out[1:] == case["greedy_ids"], (case["text"], out[1:], case["greedy_ids"])
                 # What plain `generate` does with this config.json (MarianConfig's own defaults).
                 plain = hf.generate(input_ids=src, attention_mask=torch.ones_like(src), num_beams=1,
-                                    do_sample=False, max_new_tokens=cfg["max_length"],
+                                    do_sample=False, max_length=cfg["max_length"],
                                     bad_words_ids=[[cfg["pad_token_id"]]])[0].tolist()
                 forced.append(plain[1:] == case["greedy_ids"])
         for key, value in worst.items():

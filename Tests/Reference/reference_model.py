@@ -386,7 +386,9 @@ class ReferenceModel(nn.Module):
     def greedy(self, memory, max_length=None):
         """MODEL.md step 8. Returns the generated ids (no start token; the final eos included)."""
         cfg = self.cfg
-        max_length = cfg["max_length"] if max_length is None else max_length
+        # config.json's max_length is Marian's: it counts the start token, so max_length - 1 ids
+        # are generated at most (MODEL.md step 8).
+        max_length = cfg["max_length"] - 1 if max_length is None else max_length
         eos, pad = cfg["eos_token_id"], cfg["pad_token_id"]
         dec = [cfg["decoder_start_token_id"]]
         out = []

@@ -16,8 +16,9 @@ public struct DecodeStage {
         self.keep = keep
         self.trace = trace
         let c = context.model.config
-        // The last generated id is never fed back, so max_position_embeddings ids can be generated.
-        self.maxLength = min(maxLength ?? c.maxLength, c.maxPositionEmbeddings)
+        // config.json's max_length counts the start token (as in transformers); --max-length counts
+        // generated ids. The last generated id is never fed back, so max_position_embeddings ids fit.
+        self.maxLength = min(maxLength ?? max(1, c.maxLength - 1), c.maxPositionEmbeddings)
         self.topK = topK
         decoder = try context.model.decoder()
         output = try context.model.outputProjection()
