@@ -32,11 +32,10 @@ let package = Package(
             "VamosCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(
-            name: "VamosCoreTests",
-            dependencies: ["VamosCore", "VamosCLI"],
-            resources: []
-        ),
+        // Unit, reference and golden tests of the core.
+        .testTarget(name: "VamosCoreTests", dependencies: ["VamosCore"]),
+        // Tests that run the built stage executables: pipelines and bad input.
+        .testTarget(name: "StageTests", dependencies: ["VamosCore"]),
     ] + stages.map {
         .executableTarget(name: $0, dependencies: [
             "VamosCore", "VamosCLI",

@@ -8,8 +8,9 @@ import Darwin
 
 /// Reading and writing JSON text — always through json-c.
 public enum JSONCodec {
-    /// Flags for the tokenizer: strict JSON (no single quotes, no trailing commas, …) and valid UTF-8.
-    static let tokenerFlags: Int32 = JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8
+    /// Flags for the tokenizer: strict JSON (no single quotes, no trailing commas, …), valid UTF-8, and
+    /// text after a value left for us to read (the next document of a stream).
+    static let tokenerFlags: Int32 = JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8
 
     /// Parses text holding exactly one JSON value. `what` names the text in errors ("config.json").
     public static func parse(_ text: String, what: String) throws -> JSON {

@@ -1,0 +1,37 @@
+# Vamos — make demo, make test.
+SWIFT      ?= swift
+# Release builds with -enable-testing: numeric code is slow in debug, and the tests still get
+# @testable access. The same flags everywhere, so nothing is built twice.
+BUILD_FLAGS = -c release -Xswiftc -enable-testing
+BIN         = .build/release
+
+.PHONY: all deps build test demo golden reference clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+# Unit, reference, golden, pipeline and bad-input tests (the tests run the built executables).
+test: deps
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+
+# The explainer's example through all six stages.
+demo: build
+	@echo "let's go" | PATH="$(CURDIR)/$(BIN):$$PATH" pipelines/translate.sh
+
+# Rewrites Tests/Golden/<stage>/*.expected.jsonl from the current code (then review the diff!).
+golden: deps
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	VAMOS_UPDATE_GOLDEN=1 $(SWIFT) test $(BUILD_FLAGS) --skip-build --filter GoldenTests
+
+# Re-makes the PyTorch reference fixtures (needs: pip install torch transformers safetensors numpy).
+reference:
+	python3 Tests/Reference/make_reference.py
+
+clean:
+	rm -rf .build
