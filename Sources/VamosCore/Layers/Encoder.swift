@@ -42,7 +42,7 @@ public struct Encoder: Sendable {
         for l in range {
             h = layers[l].forward(h, trace: trace.map { TraceScope($0, "encoder.blocks.\(l).") })
         }
-        if let finalNorm, range.upperBound == layers.count {
+        if let finalNorm, range.upperBound == layers.count, !range.isEmpty || layers.isEmpty {
             h = finalNorm.forward(h)
             trace?.record("encoder.ln_final.hook_normalized", h, shape: [h.count / finalNorm.gamma.count, finalNorm.gamma.count],
                           axes: ["token", "d_model"])
