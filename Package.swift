@@ -25,8 +25,10 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
+        // Small system calls Swift cannot make directly (an atomic directory swap).
+        .target(name: "CSystem"),
         // All the math, the document format, models and vocabularies.
-        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS"]),
+        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS", "CSystem"]),
         // What every stage executable shares: stream loop, errors, common options.
         .target(name: "VamosCLI", dependencies: [
             "VamosCore",

@@ -55,7 +55,7 @@ final class FormatTests: XCTestCase {
         XCTAssertThrowsError(try Tensor(json: overflow, what: "t"))
         let mismatch = try! JSONCodec.parse(#"{"shape": [2, 2], "data": [1, 2, 3]}"#, what: "t")
         XCTAssertThrowsError(try Tensor(json: mismatch, what: "tensor 'x'")) { e in
-            XCTAssertTrue("\(e)".contains("needs 4 values, found 3"), "\(e)")
+            XCTAssertTrue("\(e)".contains("needs 4 values in 'data', found 3"), "\(e)")
         }
     }
 

@@ -32,11 +32,11 @@ public struct Document: Sendable {
             throw VamosError("\(what): no 'format' field; expected \"\(Document.formatVersion)\"")
         }
         guard format.stringValue == Document.formatVersion else {
-            throw VamosError("\(what).format: expected \"\(Document.formatVersion)\", got \(JSONCodec.serialize(format))")
+            throw VamosError("\(what): 'format' must be \"\(Document.formatVersion)\", got \(JSONCodec.serialize(format))")
         }
         var tensors = TensorMap()
         if let t = obj["tensors"] {
-            guard let tobj = t.objectValue else { throw VamosError("\(what).tensors: expected an object") }
+            guard let tobj = t.objectValue else { throw VamosError("\(what): 'tensors' must be an object of named tensors") }
             for (name, value) in tobj.pairs {
                 tensors[name] = try Tensor(json: value, what: "tensor '\(name)'")
             }

@@ -80,6 +80,11 @@ public enum JSONCodec {
             return .bool(json_object_get_boolean(obj) != 0)
         case json_type_int, json_type_double:
             let text = String(cString: json_object_get_string(obj))
+            // json-c keeps the text of doubles but re-prints integers, clamping those beyond 64 bits.
+            if json_object_get_type(obj) == json_type_int,
+               ["9223372036854775807", "-9223372036854775808", "18446744073709551615"].contains(text) {
+                throw VamosError("\(what): integer \(text) is at the edge of 64 bits; larger integers cannot be read exactly")
+            }
             guard isJSONNumber(text) else {
                 throw VamosError("\(what): '\(text)' is not a JSON number (NaN and Infinity are not allowed)")
             }

@@ -5,6 +5,8 @@ public struct Tensor: Equatable, Sendable {
     public var shape: [Int]
     public var data: [Float]
     public var axes: [String]?
+    /// Any other keys of the tensor's JSON object, passed through unchanged ("extend, never rename").
+    public var extra = JSONObject()
 
     public init(shape: [Int], data: [Float], axes: [String]? = nil) {
         precondition(shape.reduce(1, *) == data.count, "shape \(shape) does not match \(data.count) values")
@@ -57,41 +59,42 @@ extension Tensor {
     public init(json: JSON, what: String) throws {
         guard let obj = json.objectValue else { throw VamosError("\(what): expected an object, got \(json.kindName)") }
         guard let shapeJSON = obj["shape"]?.arrayValue else {
-            throw VamosError("\(what).shape: expected an array of non-negative integers")
+            throw VamosError("\(what): 'shape' must be an array of non-negative integers")
         }
         var shape: [Int] = []
         for d in shapeJSON {
             guard let v = d.intValue, v >= 0 else {
-                throw VamosError("\(what).shape: expected non-negative integers, got \(JSONCodec.serialize(d))")
+                throw VamosError("\(what): 'shape' must hold non-negative integers, got \(JSONCodec.serialize(d))")
             }
             shape.append(v)
         }
         let expected = try Tensor.checkedCount(shape, what: what)
         guard let dataJSON = obj["data"]?.arrayValue else {
-            throw VamosError("\(what).data: expected a flat array of numbers")
+            throw VamosError("\(what): 'data' must be a flat array of numbers")
         }
         guard dataJSON.count == expected else {
-            throw VamosError("\(what).data: shape \(shape) needs \(expected) values, found \(dataJSON.count)")
+            throw VamosError("\(what): shape \(shape) needs \(expected) values in 'data', found \(dataJSON.count)")
         }
         var data = [Float]()
         data.reserveCapacity(expected)
         for (i, v) in dataJSON.enumerated() {
             guard case .number(let text) = v else {
-                throw VamosError("\(what).data[\(i)]: expected a number, got \(v.kindName)")
+                throw VamosError("\(what): data[\(i)] must be a number, got \(v.kindName)")
             }
             guard let f = parseFloat(text) else {
-                throw VamosError("\(what).data[\(i)]: \(text) is not a finite float32")
+                throw VamosError("\(what): data[\(i)] = \(text) is not a finite float32")
             }
             data.append(f)
         }
         var axes: [String]? = nil
         if let axesJSON = obj["axes"], !axesJSON.isNull {
             guard let arr = axesJSON.arrayValue, arr.allSatisfy({ $0.stringValue != nil }), arr.count == shape.count else {
-                throw VamosError("\(what).axes: expected \(shape.count) strings, one per dimension")
+                throw VamosError("\(what): 'axes' must hold \(shape.count) string(s), one per dimension")
             }
             axes = arr.map { $0.stringValue! }
         }
         self.init(shape: shape, data: data, axes: axes)
+        for (k, v) in obj.pairs where !["shape", "axes", "data"].contains(k) { extra[k] = v }
     }
 
     public var json: JSON {
@@ -99,6 +102,7 @@ extension Tensor {
         obj["shape"] = .array(shape.map { .int($0) })
         if let axes { obj["axes"] = .array(axes.map { .string($0) }) }
         obj["data"] = .array(data.map { .float($0) })
+        for (k, v) in extra.pairs { obj[k] = v }
         return .object(obj)
     }
 }

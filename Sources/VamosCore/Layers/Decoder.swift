@@ -22,34 +22,35 @@ public struct DecoderLayer: Sendable {
         Cache(crossKeys: crossAttention.k.forward(memory), crossValues: crossAttention.v.forward(memory))
     }
 
-    /// x: the next n positions [n, C] → [n, C]; the cache grows by n positions.
+    /// x: the next n positions [n, C] → [n, C]; the cache grows by n positions. Trace names as in
+    /// TransformerLens' encoder–decoder (T5) block: `attn.*` (masked self-attention), `ln1`,
+    /// `hook_resid_mid`, `cross_attn.*`, `hook_cross_attn_out`, `ln2`, `hook_resid_mid_cross`,
+    /// `hook_mlp_out`, `ln3`, `hook_resid_post`.
     public func forward(_ x: [Float], cache: inout Cache, trace: TraceScope? = nil) -> [Float] {
         let C = selfAttention.dModel
-        let n = x.count / C
-        let rowAxes = ["position", "d_model"]
-        trace?.record("hook_resid_pre", x, shape: [n, C], axes: rowAxes)
-        let (mid, attnOut) = residual(x, placement: placement, norm: selfAttentionNorm) { h in
+        let shape = [x.count / C, C], axes = Axes.targetRows
+        trace?.record("hook_resid_pre", x, shape: shape, axes: axes)
+        let attn = residual(x, placement: placement, norm: selfAttentionNorm) { h in
             cache.selfKeys += selfAttention.k.forward(h)
             cache.selfValues += selfAttention.v.forward(h)
             return selfAttention.attend(q: selfAttention.q.forward(h), k: cache.selfKeys, v: cache.selfValues,
                                         causal: true, trace: trace?.scope("attn"))
         }
-        trace?.record("hook_attn_out", attnOut, shape: [n, C], axes: rowAxes)
-        trace?.record("hook_resid_mid", mid, shape: [n, C], axes: rowAxes)
-        let (midCross, crossOut) = residual(mid, placement: placement, norm: crossAttentionNorm) { h in
+        recordResidual(trace, attn, sublayerName: "hook_attn_out", sumName: "hook_resid_mid", lnName: "ln1", shape: shape, axes: axes)
+        let cross = residual(attn.stream, placement: placement, norm: crossAttentionNorm) { h in
             crossAttention.attend(q: crossAttention.q.forward(h), k: cache.crossKeys, v: cache.crossValues,
                                   causal: false, trace: trace?.scope("cross_attn"))
         }
-        trace?.record("hook_cross_attn_out", crossOut, shape: [n, C], axes: rowAxes)
-        trace?.record("hook_resid_mid_cross", midCross, shape: [n, C], axes: rowAxes)
+        recordResidual(trace, cross, sublayerName: "hook_cross_attn_out", sumName: "hook_resid_mid_cross", lnName: "ln2",
+                       shape: shape, axes: axes)
         guard let feedForward else {
-            trace?.record("hook_resid_post", midCross, shape: [n, C], axes: rowAxes)
-            return midCross
+            // No feed-forward block: the block ends here.
+            trace?.record("hook_resid_post", cross.stream, shape: shape, axes: axes)
+            return cross.stream
         }
-        let (post, mlpOut) = residual(midCross, placement: placement, norm: finalNorm) { feedForward.forward($0) }
-        trace?.record("hook_mlp_out", mlpOut, shape: [n, C], axes: rowAxes)
-        trace?.record("hook_resid_post", post, shape: [n, C], axes: rowAxes)
-        return post
+        let mlp = residual(cross.stream, placement: placement, norm: finalNorm) { feedForward.forward($0) }
+        recordResidual(trace, mlp, sublayerName: "hook_mlp_out", sumName: "hook_resid_post", lnName: "ln3", shape: shape, axes: axes)
+        return mlp.stream
     }
 }
 

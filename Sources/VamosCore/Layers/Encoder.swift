@@ -6,25 +6,24 @@ public struct EncoderLayer: Sendable {
     public let finalNorm: LayerNorm?
     public let placement: ModelConfig.LayerNormPlacement
 
-    /// x: [T, C] → [T, C]
+    /// x: [T, C] → [T, C]. Trace names: TransformerLens' (`hook_resid_pre`, `ln1.hook_normalized`,
+    /// `attn.*`, `hook_attn_out`, `hook_resid_mid`, `ln2.hook_normalized`, `hook_mlp_out`, `hook_resid_post`).
     public func forward(_ x: [Float], trace: TraceScope? = nil) -> [Float] {
         let C = selfAttention.dModel
-        let T = x.count / C
-        let rowAxes = ["token", "d_model"]
-        trace?.record("hook_resid_pre", x, shape: [T, C], axes: rowAxes)
-        let (mid, attnOut) = residual(x, placement: placement, norm: selfAttentionNorm) {
+        let shape = [x.count / C, C], axes = Axes.sourceRows
+        trace?.record("hook_resid_pre", x, shape: shape, axes: axes)
+        let attn = residual(x, placement: placement, norm: selfAttentionNorm) {
             selfAttention.forward($0, memory: $0, causal: false, trace: trace?.scope("attn"))
         }
-        trace?.record("hook_attn_out", attnOut, shape: [T, C], axes: rowAxes)
-        trace?.record("hook_resid_mid", mid, shape: [T, C], axes: rowAxes)
+        recordResidual(trace, attn, sublayerName: "hook_attn_out", sumName: "hook_resid_mid", lnName: "ln1", shape: shape, axes: axes)
         guard let feedForward else {
-            trace?.record("hook_resid_post", mid, shape: [T, C], axes: rowAxes)
-            return mid
+            // No feed-forward block: the block ends here.
+            trace?.record("hook_resid_post", attn.stream, shape: shape, axes: axes)
+            return attn.stream
         }
-        let (post, mlpOut) = residual(mid, placement: placement, norm: finalNorm) { feedForward.forward($0) }
-        trace?.record("hook_mlp_out", mlpOut, shape: [T, C], axes: rowAxes)
-        trace?.record("hook_resid_post", post, shape: [T, C], axes: rowAxes)
-        return post
+        let mlp = residual(attn.stream, placement: placement, norm: finalNorm) { feedForward.forward($0) }
+        recordResidual(trace, mlp, sublayerName: "hook_mlp_out", sumName: "hook_resid_post", lnName: "ln2", shape: shape, axes: axes)
+        return mlp.stream
     }
 }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Multi-head attention (self-attention, masked decoder self-attention and encoder–decoder attention).
 ///
 ///     q = x_q·Wqᵀ + bq,  k = x_kv·Wkᵀ + bk,  v = x_kv·Wvᵀ + bv        — each [T, C] = [T, H, D]
@@ -18,9 +16,8 @@ public struct MultiHeadAttention: Sendable {
     public var dModel: Int { q.outFeatures }
     public var headDim: Int { dModel / heads }
 
-    /// The value a masked score takes (as Hugging Face does): softmax turns it into exactly 0, and
-    /// unlike −∞ it can be written in a JSON trace.
-    public static let maskValue = -Float.greatestFiniteMagnitude
+    /// The value a masked score takes (see `attentionMaskValue`).
+    public static let maskValue = attentionMaskValue
 
     public init(q: Linear, k: Linear, v: Linear, out: Linear, heads: Int, similarity: ModelConfig.Similarity) {
         self.q = q
@@ -36,77 +33,21 @@ public struct MultiHeadAttention: Sendable {
         attend(q: q.forward(x), k: k.forward(memory), v: v.forward(memory), causal: causal, trace: trace)
     }
 
-    /// The attention proper, for projected q [Tq, C] and k, v [Tk, C]. With `causal`, query i sits at
-    /// position Tk − Tq + i (earlier positions come from a cache) and sees keys 0…that position.
+    /// The attention proper, for projected q [Tq, C] and k, v [Tk, C] (see `attentionForward`),
+    /// then the output projection. With `causal`, query i sits at position Tk − Tq + i.
     public func attend(q: [Float], k: [Float], v: [Float], causal: Bool, trace: TraceScope? = nil) -> [Float] {
         let C = dModel, H = heads, D = headDim
         let Tq = q.count / C, Tk = k.count / C
-        let offset = Tk - Tq
-        var scores = [Float](repeating: 0, count: H * Tq * Tk)       // [H, Tq, Tk]
-        var qs = q                                                    // [Tq, C]
-        var ks = k                                                    // [Tk, C]
-        switch similarity {
-        case .scaledDot:
-            let scale = Float(1 / Double(D).squareRoot())
-            for i in qs.indices { qs[i] *= scale }
-        case .dot:
-            break
-        case .cosine:
-            normalizeHeads(&qs, rows: Tq, C: C, D: D)
-            normalizeHeads(&ks, rows: Tk, C: C, D: D)
-        }
-        qs.withUnsafeBufferPointer { qp in
-            ks.withUnsafeBufferPointer { kp in
-                scores.withUnsafeMutableBufferPointer { sp in
-                    for h in 0..<H {
-                        matmul(qp.baseAddress! + h * D, lda: C, kp.baseAddress! + h * D, ldb: C, transposeB: true,
-                               sp.baseAddress! + h * Tq * Tk, ldc: Tk, M: Tq, N: Tk, K: D)
-                    }
-                }
-            }
-        }
-        if causal {
-            for h in 0..<H {
-                for i in 0..<Tq where offset + i + 1 < Tk {
-                    for j in (offset + i + 1)..<Tk { scores[(h * Tq + i) * Tk + j] = MultiHeadAttention.maskValue }
-                }
-            }
-        }
-        var pattern = scores
-        softmaxRows(&pattern, rows: H * Tq, n: Tk)
-        var z = [Float](repeating: 0, count: Tq * C)                  // [Tq, H, D]
-        pattern.withUnsafeBufferPointer { pp in
-            v.withUnsafeBufferPointer { vp in
-                z.withUnsafeMutableBufferPointer { zp in
-                    for h in 0..<H {
-                        matmul(pp.baseAddress! + h * Tq * Tk, lda: Tk, vp.baseAddress! + h * D, ldb: C, transposeB: false,
-                               zp.baseAddress! + h * D, ldc: C, M: Tq, N: D, K: Tk)
-                    }
-                }
-            }
-        }
-        let result = out.forward(z)                                   // [Tq, C]
+        let a = attentionForward(q: q, k: k, v: v, dModel: C, heads: H, similarity: similarity, causal: causal)
+        let result = out.forward(a.z)                                 // [Tq, C]
         if let trace {
             trace.record("hook_q", q, shape: [Tq, H, D], axes: ["query", "head", "d_head"])
             trace.record("hook_k", k, shape: [Tk, H, D], axes: ["key", "head", "d_head"])
             trace.record("hook_v", v, shape: [Tk, H, D], axes: ["key", "head", "d_head"])
-            trace.record("hook_attn_scores", scores, shape: [H, Tq, Tk], axes: ["head", "query", "key"])
-            trace.record("hook_pattern", pattern, shape: [H, Tq, Tk], axes: ["head", "query", "key"])
-            trace.record("hook_z", z, shape: [Tq, H, D], axes: ["query", "head", "d_head"])
+            trace.record("hook_attn_scores", a.scores, shape: [H, Tq, Tk], axes: ["head", "query", "key"])
+            trace.record("hook_pattern", a.pattern, shape: [H, Tq, Tk], axes: ["head", "query", "key"])
+            trace.record("hook_z", a.z, shape: [Tq, H, D], axes: ["query", "head", "d_head"])
         }
         return result
-    }
-
-    /// Divides each head's slice of each row by its length (at least 1e-8), for cosine similarity.
-    private func normalizeHeads(_ x: inout [Float], rows: Int, C: Int, D: Int) {
-        for r in 0..<rows {
-            for h in 0..<(C / D) {
-                let base = r * C + h * D
-                var ss: Float = 0
-                for d in 0..<D { ss += x[base + d] * x[base + d] }
-                let inv = 1 / max(ss.squareRoot(), 1e-8)
-                for d in 0..<D { x[base + d] *= inv }
-            }
-        }
     }
 }

@@ -126,3 +126,56 @@ extension Model {
                          eps: config.layerNormEps)
     }
 }
+
+/// Every parameter a config implies, with its shape, in a fixed order (the order the trainer
+/// initializes, optimizes and saves them in).
+extension CheckpointNames {
+    static func parameterShapes(_ c: ModelConfig) -> [(name: String, shape: [Int])] {
+        var out: [(String, [Int])] = []
+        let C = c.dModel
+        func linear(_ p: String, _ o: Int, _ i: Int, bias: Bool) {
+            out.append(("\(p).weight", [o, i]))
+            if bias { out.append(("\(p).bias", [o])) }
+        }
+        func norm(_ p: String) {
+            guard c.layerNorm != .none else { return }
+            out.append(("\(p).weight", [C]))
+            out.append(("\(p).bias", [C]))
+        }
+        func attention(_ p: String) {
+            for proj in [projections.q, projections.k, projections.v, projections.out] {
+                linear("\(p).\(proj)", C, C, bias: c.attentionBias)
+            }
+        }
+        if c.shareEncoderDecoderEmbeddings {
+            out.append((shared, [c.vocabSize, C]))
+        } else {
+            out.append((embedTokens("encoder"), [c.vocabSize, C]))
+            out.append((embedTokens("decoder"), [c.decoderVocabSize, C]))
+        }
+        if c.positionalEncoding == .learned {
+            out.append((embedPositions("encoder"), [c.maxPositionEmbeddings, C]))
+            out.append((embedPositions("decoder"), [c.maxPositionEmbeddings, C]))
+        }
+        for (stack, layers, ffn) in [("encoder", c.encoderLayers, c.encoderFFNDim), ("decoder", c.decoderLayers, c.decoderFFNDim)] {
+            for l in 0..<layers {
+                let p = layer(stack, l)
+                attention("\(p).\(selfAttention)")
+                norm("\(p).\(selfAttentionNorm)")
+                if stack == "decoder" {
+                    attention("\(p).\(crossAttention)")
+                    norm("\(p).\(crossAttentionNorm)")
+                }
+                if c.feedForward {
+                    linear("\(p).\(fc1)", ffn, C, bias: c.ffnBias)
+                    linear("\(p).\(fc2)", C, ffn, bias: c.ffnBias)
+                    norm("\(p).\(finalNorm)")
+                }
+            }
+            if c.layerNorm == .pre { norm(stackNorm(stack)) }
+        }
+        if !c.tieWordEmbeddings { out.append((lmHead, [c.decoderVocabSize, C])) }
+        if c.finalLogitsBias { out.append((finalLogitsBias, [1, c.decoderVocabSize])) }
+        return out
+    }
+}

@@ -110,8 +110,13 @@ public final class SafeTensorsFile: @unchecked Sendable {
             entries[name] = Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
         }
         let ordered = entries.values.sorted { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
-        for (a, b) in zip(ordered, ordered.dropFirst()) where b.begin < a.end && a.end > a.begin && b.end > b.begin {
-            throw VamosError("\(path): tensors '\(a.name)' and '\(b.name)' overlap in the data area")
+        // Non-empty ranges must not overlap: each starts at or after the furthest end so far.
+        var furthest: Entry? = nil
+        for e in ordered where e.end > e.begin {
+            if let f = furthest, e.begin < f.end {
+                throw VamosError("\(path): tensors '\(f.name)' and '\(e.name)' overlap in the data area")
+            }
+            if furthest == nil || e.end > furthest!.end { furthest = e }
         }
         self.headerBytes = [UInt8](UnsafeRawBufferPointer(start: base, count: 8 + n))
         self.metadata = metadata

@@ -16,3 +16,31 @@ public func activate(_ x: inout [Float], _ kind: ModelConfig.Activation) {
         for i in x.indices { x[i] = x[i] / (1 + expf(-x[i])) }
     }
 }
+
+/// The derivative of the activation at the pre-activation values `x`, times `dy`:  dx = dy · act′(x).
+public func activationBackward(dy: [Float], x: [Float], _ kind: ModelConfig.Activation) -> [Float] {
+    var dx = dy
+    switch kind {
+    case .relu:
+        for i in x.indices where x[i] <= 0 { dx[i] = 0 }
+    case .gelu:  // Φ(x) + x φ(x)
+        for i in x.indices {
+            let v = x[i]
+            let cdf = 0.5 * (1 + erff(v * 0.70710678118654752))
+            let pdf = expf(-0.5 * v * v) * 0.3989422804014327
+            dx[i] *= cdf + v * pdf
+        }
+    case .geluNew:  // ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²),  t = tanh(√(2/π)(x + 0.044715x³))
+        for i in x.indices {
+            let v = x[i]
+            let t = tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v))
+            dx[i] *= 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * 0.7978845608028654 * (1 + 3 * 0.044715 * v * v)
+        }
+    case .swish, .silu:  // σ(x)(1 + x(1 − σ(x)))
+        for i in x.indices {
+            let s = 1 / (1 + expf(-x[i]))
+            dx[i] *= s * (1 + x[i] * (1 - s))
+        }
+    }
+    return dx
+}

@@ -14,22 +14,61 @@ public struct LayerNorm: Sendable {
 
     /// x: [rows, C] → [rows, C]
     public func forward(_ x: [Float]) -> [Float] {
-        let C = gamma.count
-        let rows = x.count / C
-        var out = [Float](repeating: 0, count: x.count)
-        for r in 0..<rows {
-            let base = r * C
-            var mean: Double = 0
-            for j in 0..<C { mean += Double(x[base + j]) }
-            mean /= Double(C)
-            var variance: Double = 0
-            for j in 0..<C { let d = Double(x[base + j]) - mean; variance += d * d }
-            variance /= Double(C)
-            let inv = 1 / (variance + Double(eps)).squareRoot()
-            for j in 0..<C {
-                out[base + j] = Float((Double(x[base + j]) - mean) * inv) * gamma[j] + beta[j]
-            }
-        }
-        return out
+        layerNormForward(x, gamma: gamma, beta: beta, eps: eps).y
     }
+}
+
+/// LN forward, keeping x̂ = (x − mean)/√(var + ε) [rows, C] and 1/√(var + ε) [rows] for the backward
+/// pass. Statistics are accumulated in double.
+public func layerNormForward(_ x: [Float], gamma: [Float], beta: [Float], eps: Float)
+    -> (y: [Float], xhat: [Float], rstd: [Float]) {
+    let C = gamma.count
+    let rows = x.count / C
+    var y = [Float](repeating: 0, count: x.count)
+    var xhat = [Float](repeating: 0, count: x.count)
+    var rstd = [Float](repeating: 0, count: rows)
+    for r in 0..<rows {
+        let base = r * C
+        var mean: Double = 0
+        for j in 0..<C { mean += Double(x[base + j]) }
+        mean /= Double(C)
+        var variance: Double = 0
+        for j in 0..<C { let d = Double(x[base + j]) - mean; variance += d * d }
+        variance /= Double(C)
+        let inv = 1 / (variance + Double(eps)).squareRoot()
+        rstd[r] = Float(inv)
+        for j in 0..<C {
+            let n = Float((Double(x[base + j]) - mean) * inv)
+            xhat[base + j] = n
+            y[base + j] = n * gamma[j] + beta[j]
+        }
+    }
+    return (y, xhat, rstd)
+}
+
+/// LN backward:  dx = rstd · (g − mean(g) − x̂ · mean(g ⊙ x̂)),  g = dy ⊙ γ;
+/// dγ += Σ_rows dy ⊙ x̂,  dβ += Σ_rows dy.
+public func layerNormBackward(dy: [Float], xhat: [Float], rstd: [Float], gamma: [Float],
+                              dGamma: inout [Float], dBeta: inout [Float]) -> [Float] {
+    let C = gamma.count
+    let rows = dy.count / C
+    var dx = [Float](repeating: 0, count: dy.count)
+    for r in 0..<rows {
+        let base = r * C
+        var meanG: Float = 0, meanGX: Float = 0
+        for j in 0..<C {
+            let g = dy[base + j] * gamma[j]
+            meanG += g
+            meanGX += g * xhat[base + j]
+            dGamma[j] += dy[base + j] * xhat[base + j]
+            dBeta[j] += dy[base + j]
+        }
+        meanG /= Float(C)
+        meanGX /= Float(C)
+        for j in 0..<C {
+            let g = dy[base + j] * gamma[j]
+            dx[base + j] = rstd[r] * (g - meanG - xhat[base + j] * meanGX)
+        }
+    }
+    return dx
 }

@@ -15,13 +15,42 @@ public struct Linear: Sendable {
 
     /// x: [rows, in] → [rows, out]
     public func forward(_ x: [Float]) -> [Float] {
-        let rows = x.count / inFeatures
-        var y = matmul(x, weight, M: rows, N: outFeatures, K: inFeatures, transposeB: true)
-        if let bias {
-            for r in 0..<rows {
-                for j in 0..<outFeatures { y[r * outFeatures + j] += bias[j] }
+        linearForward(x, weight: weight, bias: bias, in: inFeatures, out: outFeatures)
+    }
+}
+
+/// Linear forward on raw parameters: y[N, out] = x[N, in] · W[out, in]ᵀ + b.
+public func linearForward(_ x: [Float], weight: [Float], bias: [Float]?, in inFeatures: Int, out outFeatures: Int) -> [Float] {
+    let rows = x.count / inFeatures
+    var y = matmul(x, weight, M: rows, N: outFeatures, K: inFeatures, transposeB: true)
+    if let bias {
+        for r in 0..<rows { for j in 0..<outFeatures { y[r * outFeatures + j] += bias[j] } }
+    }
+    return y
+}
+
+/// Linear backward:  dx = dy · W,   dW += dyᵀ · x,   db += Σ_rows dy.
+public func linearBackward(dy: [Float], x: [Float], weight: [Float], in inFeatures: Int, out outFeatures: Int,
+                           dWeight: inout [Float], dBias: UnsafeMutableBufferPointer<Float>?) -> [Float] {
+    let rows = dy.count / outFeatures
+    var dx = [Float](repeating: 0, count: rows * inFeatures)
+    dy.withUnsafeBufferPointer { dyp in
+        weight.withUnsafeBufferPointer { wp in
+            dx.withUnsafeMutableBufferPointer { dxp in
+                matmul(dyp.baseAddress!, lda: outFeatures, wp.baseAddress!, ldb: inFeatures, transposeB: false,
+                       dxp.baseAddress!, ldc: inFeatures, M: rows, N: inFeatures, K: outFeatures)
+            }
+            x.withUnsafeBufferPointer { xp in
+                dWeight.withUnsafeMutableBufferPointer { dwp in
+                    matmul(dyp.baseAddress!, lda: outFeatures, transposeA: true, xp.baseAddress!, ldb: inFeatures,
+                           transposeB: false, dwp.baseAddress!, ldc: inFeatures, M: outFeatures, N: inFeatures, K: rows,
+                           accumulate: true)
+                }
             }
         }
-        return y
     }
+    if let dBias {
+        for r in 0..<rows { for j in 0..<outFeatures { dBias[j] += dy[r * outFeatures + j] } }
+    }
+    return dx
 }

@@ -2,13 +2,14 @@ import CBLAS
 
 /// The one matrix product every layer uses (BLAS `sgemm`).
 ///
-///     C[M, N] = A[M, K] · op(B) (+ C when `accumulate`)
+///     C[M, N] = op(A) · op(B) (+ C when `accumulate`)
+///     op(A) = A, stored [M, K], or Aᵀ with A stored [K, M] (`transposeA`, for weight gradients)
 ///     op(B) = B, stored [K, N], or Bᵀ with B stored [N, K] (`transposeB`, PyTorch's Linear layout)
 ///
 /// `lda`, `ldb`, `ldc` are row strides, so a head's slice of a `[T, C]` buffer can be used in place.
 @inline(__always)
 public func matmul(
-    _ A: UnsafePointer<Float>, lda: Int,
+    _ A: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
     _ B: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
     _ C: UnsafeMutablePointer<Float>, ldc: Int,
     M: Int, N: Int, K: Int, accumulate: Bool = false
@@ -19,7 +20,7 @@ public func matmul(
         return
     }
     cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         Int32(M), Int32(N), Int32(K),
         1, A, Int32(lda), B, Int32(ldb),
         accumulate ? 1 : 0, C, Int32(ldc))

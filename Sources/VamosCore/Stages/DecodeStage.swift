@@ -31,10 +31,12 @@ public struct DecodeStage {
         let steps = try greedyDecode(decoder: decoder, output: output, memory: memory.data, config: model.config,
                                      maxLength: maxLength, topK: topK)
         let vocab = model.targetVocabulary
-        var target = JSONObject([
-            ("tokens", .array(steps.map { .string(vocab[$0.id]) })),
-            ("ids", .array(steps.map { .int($0.id) })),
-        ])
+        // Merge into any target the document already has (a reference, say); a stale text goes.
+        var target = doc.side("target")
+        target["text"] = nil
+        target["steps"] = nil
+        target["tokens"] = .array(steps.map { .string(vocab[$0.id]) })
+        target["ids"] = .array(steps.map { .int($0.id) })
         if trace {
             target["steps"] = .array(steps.enumerated().map { i, s in
                 .object(JSONObject([

@@ -7,6 +7,8 @@ public struct DetokenizeStage {
 
     public func text(_ doc: Document) throws -> String {
         let ids = try doc.ids("target", producer: "decode", stage: context.stage)
+        var checked = doc
+        context.adopt(&checked)  // warns when the document comes from another model
         let c = context.model.config
         let vocab = context.model.targetVocabulary
         let special = Set([c.eosTokenID, c.decoderStartTokenID] + (c.padTokenID.map { [$0] } ?? []))

@@ -1,0 +1,178 @@
+import Foundation
+
+/// What one attention call computed, kept for the trace and for the backward pass.
+/// Shapes: Tq queries, Tk keys, C = d_model, H heads, D = C / H.
+public struct AttentionActivations: Sendable {
+    public var qs: [Float]       // [Tq, C] queries as compared: ·1/√D (scaled_dot) or unit length per head (cosine)
+    public var ks: [Float]       // [Tk, C] keys as compared (unit length per head for cosine)
+    public var qNorms: [Float]   // [Tq, H] lengths before normalizing (cosine only)
+    public var kNorms: [Float]   // [Tk, H]
+    public var scores: [Float]   // [H, Tq, Tk] similarities, masked entries = maskValue
+    public var pattern: [Float]  // [H, Tq, Tk] softmax of the scores: the attention weights
+    public var z: [Float]        // [Tq, C] = [Tq, H, D] weighted sums of the values, heads side by side
+}
+
+/// The value a masked score takes (as Hugging Face does): softmax turns it into exactly 0, and
+/// unlike −∞ it can be written in a JSON trace.
+public let attentionMaskValue = -Float.greatestFiniteMagnitude
+
+/// The attention proper, for projected q [Tq, C] and k, v [Tk, C]:
+///
+///     s[h, i, j] = sim(q_i, k_j)          scaled_dot: q·k/√D   dot: q·k   cosine: q̂·k̂
+///     s[h, i, j] = −max  for j > Tk − Tq + i (causal: subsequentMask), or j ≥ validKeys (padding)
+///     p = softmax_j(s),   z_i = Σ_j p[h, i, j] v_j
+///
+/// With `causal`, query i sits at position Tk − Tq + i (earlier positions came from a cache).
+public func attentionForward(q: [Float], k: [Float], v: [Float], dModel C: Int, heads H: Int,
+                             similarity: ModelConfig.Similarity, causal: Bool, validKeys: Int? = nil) -> AttentionActivations {
+    let D = C / H
+    let Tq = q.count / C, Tk = k.count / C
+    let offset = Tk - Tq
+    var a = AttentionActivations(qs: q, ks: k, qNorms: [], kNorms: [], scores: [Float](repeating: 0, count: H * Tq * Tk),
+                                 pattern: [], z: [Float](repeating: 0, count: Tq * C))
+    switch similarity {
+    case .scaledDot:
+        let scale = Float(1 / Double(D).squareRoot())
+        for i in a.qs.indices { a.qs[i] *= scale }
+    case .dot:
+        break
+    case .cosine:
+        a.qNorms = normalizeHeads(&a.qs, rows: Tq, C: C, D: D)
+        a.kNorms = normalizeHeads(&a.ks, rows: Tk, C: C, D: D)
+    }
+    a.qs.withUnsafeBufferPointer { qp in
+        a.ks.withUnsafeBufferPointer { kp in
+            a.scores.withUnsafeMutableBufferPointer { sp in
+                for h in 0..<H {
+                    matmul(qp.baseAddress! + h * D, lda: C, kp.baseAddress! + h * D, ldb: C, transposeB: true,
+                           sp.baseAddress! + h * Tq * Tk, ldc: Tk, M: Tq, N: Tk, K: D)
+                }
+            }
+        }
+    }
+    let valid = min(validKeys ?? Tk, Tk)
+    for h in 0..<H {
+        for i in 0..<Tq {
+            let first = causal ? min(valid, offset + i + 1) : valid
+            if first < Tk { for j in first..<Tk { a.scores[(h * Tq + i) * Tk + j] = attentionMaskValue } }
+        }
+    }
+    a.pattern = a.scores
+    softmaxRows(&a.pattern, rows: H * Tq, n: Tk)
+    a.pattern.withUnsafeBufferPointer { pp in
+        v.withUnsafeBufferPointer { vp in
+            a.z.withUnsafeMutableBufferPointer { zp in
+                for h in 0..<H {
+                    matmul(pp.baseAddress! + h * Tq * Tk, lda: Tk, vp.baseAddress! + h * D, ldb: C, transposeB: false,
+                           zp.baseAddress! + h * D, ldc: C, M: Tq, N: D, K: Tk)
+                }
+            }
+        }
+    }
+    return a
+}
+
+/// The backward pass of `attentionForward`: from dz [Tq, C] to dq [Tq, C], dk, dv [Tk, C].
+///
+///     dv_h = p_hᵀ · dz_h                        dp_h = dz_h · v_hᵀ
+///     ds = p ⊙ (dp − Σ_j dp ⊙ p)               (softmax; masked entries have p = 0, so ds = 0)
+///     dq̃_h = ds_h · k̃_h,   dk̃_h = ds_hᵀ · q̃_h  (q̃, k̃ the vectors as compared)
+///     scaled_dot: dq = dq̃/√D;  cosine: dx = (dx̂ − x̂ (x̂·dx̂)) / max(‖x‖, 1e-8) per head
+public func attentionBackward(dz: [Float], v: [Float], activations a: AttentionActivations, dModel C: Int, heads H: Int,
+                              similarity: ModelConfig.Similarity) -> (dq: [Float], dk: [Float], dv: [Float]) {
+    let D = C / H
+    let Tq = dz.count / C, Tk = v.count / C
+    var dv = [Float](repeating: 0, count: Tk * C)
+    var dp = [Float](repeating: 0, count: H * Tq * Tk)
+    var dq = [Float](repeating: 0, count: Tq * C)
+    var dk = [Float](repeating: 0, count: Tk * C)
+    dz.withUnsafeBufferPointer { dzp in
+        v.withUnsafeBufferPointer { vp in
+            a.pattern.withUnsafeBufferPointer { pp in
+                dv.withUnsafeMutableBufferPointer { dvp in
+                    dp.withUnsafeMutableBufferPointer { dpp in
+                        for h in 0..<H {
+                            // dv_h[Tk, D] = p_hᵀ[Tk, Tq] · dz_h[Tq, D]
+                            matmul(pp.baseAddress! + h * Tq * Tk, lda: Tk, transposeA: true, dzp.baseAddress! + h * D, ldb: C,
+                                   transposeB: false, dvp.baseAddress! + h * D, ldc: C, M: Tk, N: D, K: Tq)
+                            // dp_h[Tq, Tk] = dz_h[Tq, D] · v_hᵀ
+                            matmul(dzp.baseAddress! + h * D, lda: C, vp.baseAddress! + h * D, ldb: C, transposeB: true,
+                                   dpp.baseAddress! + h * Tq * Tk, ldc: Tk, M: Tq, N: Tk, K: D)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // softmax backward, row by row: ds = p ⊙ (dp − ⟨dp, p⟩)
+    var ds = dp
+    for r in 0..<(H * Tq) {
+        let base = r * Tk
+        var dot: Float = 0
+        for j in 0..<Tk { dot += dp[base + j] * a.pattern[base + j] }
+        for j in 0..<Tk { ds[base + j] = a.pattern[base + j] * (dp[base + j] - dot) }
+    }
+    ds.withUnsafeBufferPointer { dsp in
+        a.qs.withUnsafeBufferPointer { qp in
+            a.ks.withUnsafeBufferPointer { kp in
+                dq.withUnsafeMutableBufferPointer { dqp in
+                    dk.withUnsafeMutableBufferPointer { dkp in
+                        for h in 0..<H {
+                            matmul(dsp.baseAddress! + h * Tq * Tk, lda: Tk, kp.baseAddress! + h * D, ldb: C, transposeB: false,
+                                   dqp.baseAddress! + h * D, ldc: C, M: Tq, N: D, K: Tk)
+                            matmul(dsp.baseAddress! + h * Tq * Tk, lda: Tk, transposeA: true, qp.baseAddress! + h * D, ldb: C,
+                                   transposeB: false, dkp.baseAddress! + h * D, ldc: C, M: Tk, N: D, K: Tq)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    switch similarity {
+    case .scaledDot:
+        let scale = Float(1 / Double(D).squareRoot())
+        for i in dq.indices { dq[i] *= scale }
+    case .dot:
+        break
+    case .cosine:
+        normalizeHeadsBackward(&dq, unit: a.qs, norms: a.qNorms, rows: Tq, C: C, D: D)
+        normalizeHeadsBackward(&dk, unit: a.ks, norms: a.kNorms, rows: Tk, C: C, D: D)
+    }
+    return (dq, dk, dv)
+}
+
+/// x̂ = x / max(‖x‖, 1e-8) for each head's slice of each row, in place; returns the lengths [rows, H].
+func normalizeHeads(_ x: inout [Float], rows: Int, C: Int, D: Int) -> [Float] {
+    let H = C / D
+    var norms = [Float](repeating: 0, count: rows * H)
+    for r in 0..<rows {
+        for h in 0..<H {
+            let base = r * C + h * D
+            var ss: Float = 0
+            for d in 0..<D { ss += x[base + d] * x[base + d] }
+            let n = ss.squareRoot()
+            norms[r * H + h] = n
+            let inv = 1 / max(n, 1e-8)
+            for d in 0..<D { x[base + d] *= inv }
+        }
+    }
+    return norms
+}
+
+/// Backward of `normalizeHeads`: dx = (dx̂ − x̂ ⟨x̂, dx̂⟩) / ‖x‖ (or dx̂ / 1e-8 where the length was clamped).
+func normalizeHeadsBackward(_ g: inout [Float], unit: [Float], norms: [Float], rows: Int, C: Int, D: Int) {
+    let H = C / D
+    for r in 0..<rows {
+        for h in 0..<H {
+            let base = r * C + h * D
+            let n = norms[r * H + h]
+            if n <= 1e-8 {
+                for d in 0..<D { g[base + d] /= 1e-8 }
+                continue
+            }
+            var dot: Float = 0
+            for d in 0..<D { dot += unit[base + d] * g[base + d] }
+            for d in 0..<D { g[base + d] = (g[base + d] - unit[base + d] * dot) / n }
+        }
+    }
+}

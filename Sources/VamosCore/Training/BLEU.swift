@@ -1,0 +1,73 @@
+import Foundation
+
+/// Corpus BLEU as sacrebleu computes it by default (Papineni et al.): tokenizer `13a`, n-grams up to
+/// 4, one reference per sentence, brevity penalty, no smoothing needed unless a precision is 0
+/// (then sacrebleu's default `exp` smoothing). Returns a score in 0…100.
+public func corpusBLEU(hypotheses: [String], references: [String]) -> Double {
+    var matches = [Int](repeating: 0, count: 4), totals = [Int](repeating: 0, count: 4)
+    var hypLength = 0, refLength = 0
+    for (h, r) in zip(hypotheses, references) {
+        let ht = tokenize13a(h), rt = tokenize13a(r)
+        hypLength += ht.count
+        refLength += rt.count
+        for n in 1...4 {
+            let hc = ngramCounts(ht, n), rc = ngramCounts(rt, n)
+            totals[n - 1] += max(0, ht.count - n + 1)
+            for (g, c) in hc { matches[n - 1] += min(c, rc[g] ?? 0) }
+        }
+    }
+    guard hypLength > 0 else { return 0 }
+    var logSum = 0.0
+    var smooth = 1.0
+    for n in 0..<4 {
+        guard totals[n] > 0 else { return 0 }
+        var p = Double(matches[n]) / Double(totals[n])
+        if matches[n] == 0 {  // sacrebleu 'exp' smoothing
+            smooth *= 2
+            p = 1 / (smooth * Double(totals[n]))
+        }
+        logSum += log(p)
+    }
+    let bp = hypLength < refLength ? exp(1 - Double(refLength) / Double(hypLength)) : 1
+    return 100 * bp * exp(logSum / 4)
+}
+
+func ngramCounts(_ tokens: [String], _ n: Int) -> [[String]: Int] {
+    var out: [[String]: Int] = [:]
+    if tokens.count >= n { for i in 0...(tokens.count - n) { out[Array(tokens[i..<(i + n)]), default: 0] += 1 } }
+    return out
+}
+
+/// sacrebleu's `13a` tokenizer (mteval-v13a): separates punctuation and symbols from words; a period
+/// or comma is split off unless it sits between digits; a dash after a digit is split off.
+public func tokenize13a(_ line: String) -> [String] {
+    var s = line.replacingOccurrences(of: "<skipped>", with: "").replacingOccurrences(of: "-\n", with: "")
+        .replacingOccurrences(of: "\n", with: " ")
+    if s.contains("&") {
+        s = s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+    }
+    s = " \(s) "
+    var out = ""
+    let chars = Array(s.unicodeScalars)
+    func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { $0.value >= 48 && $0.value <= 57 } ?? false }
+    for (i, c) in chars.enumerated() {
+        let v = c.value
+        let prev = i > 0 ? chars[i - 1] : nil, next = i + 1 < chars.count ? chars[i + 1] : nil
+        // [\{-\~\[-\` -\&\(-\+\:-\@\/]  → surrounded by spaces
+        let symbol = (v >= 0x7B && v <= 0x7E) || (v >= 0x5B && v <= 0x60) || (v >= 0x20 && v <= 0x26) && v != 0x20
+            || (v >= 0x28 && v <= 0x2B) || (v >= 0x3A && v <= 0x40) || v == 0x2F
+        if symbol {
+            out += " \(c) "
+        } else if (c == "." || c == ",") && !(isDigit(prev) && isDigit(next)) && !isDigit(next) {
+            out += " \(c) "  // ([^0-9])([\.,]) and ([\.,])([^0-9])
+        } else if (c == "." || c == ",") && !isDigit(prev) {
+            out += " \(c) "
+        } else if c == "-" && isDigit(prev) {
+            out += " \(c) "
+        } else {
+            out.unicodeScalars.append(c)
+        }
+    }
+    return out.split(separator: " ").map(String.init)
+}

@@ -1,0 +1,58 @@
+import CSystem
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a model directory (config.json, model.safetensors, vocab.json, target_vocab.json, and any
+/// extra files) so that it appears whole or not at all: everything is written under a temporary
+/// name beside it, then renamed into place (swapped atomically with an existing directory).
+public enum ModelWriter {
+    public static func write(to dir: String, config: JSONObject, parameters: Parameters,
+                             sourceVocabulary: [(String, Int)], targetVocabulary: [(String, Int)]?,
+                             extraFiles: [(String, [UInt8])] = [], extraTensors: [(String, [(String, Tensor)])] = []) throws {
+        let tmp = "\(dir).tmp-\(getpid())"
+        removeTree(tmp)
+        guard mkdir(tmp, 0o755) == 0 else { throw VamosError("\(tmp): cannot create (\(String(cString: strerror(errno))))") }
+        func vocabJSON(_ v: [(String, Int)]) -> [UInt8] {
+            Array((JSONCodec.serialize(.object(JSONObject(v.map { ($0.0, .int($0.1)) })), pretty: true) + "\n").utf8)
+        }
+        try writeFileAtomically(Array((JSONCodec.serialize(.object(config), pretty: true) + "\n").utf8), to: tmp + "/config.json")
+        try SafeTensorsWriter.write(parameters.tensors(), metadata: ["format": "pt"], to: tmp + "/model.safetensors")
+        try writeFileAtomically(vocabJSON(sourceVocabulary), to: tmp + "/vocab.json")
+        if let targetVocabulary { try writeFileAtomically(vocabJSON(targetVocabulary), to: tmp + "/target_vocab.json") }
+        for (name, bytes) in extraFiles { try writeFileAtomically(bytes, to: "\(tmp)/\(name)") }
+        for (name, tensors) in extraTensors { try SafeTensorsWriter.write(tensors, to: "\(tmp)/\(name)") }
+        try replaceDirectory(dir, with: tmp)
+    }
+
+    /// Moves `source` to `target`; an existing `target` is swapped out atomically, then removed.
+    public static func replaceDirectory(_ target: String, with source: String) throws {
+        if rename(source, target) == 0 { return }
+        guard errno == ENOTEMPTY || errno == EEXIST else {
+            throw VamosError("\(target): cannot move the new directory into place (\(String(cString: strerror(errno))))")
+        }
+        // renameat2(RENAME_EXCHANGE): both names always point at a complete directory.
+        if vamos_exchange_paths(source, target) == 0 {
+            removeTree(source)
+            return
+        }
+        let old = "\(target).old-\(getpid())"
+        guard rename(target, old) == 0, rename(source, target) == 0 else {
+            throw VamosError("\(target): cannot replace (\(String(cString: strerror(errno))))")
+        }
+        removeTree(old)
+    }
+
+    /// Removes a directory of plain files (what this writer makes).
+    static func removeTree(_ path: String) {
+        guard let d = opendir(path) else { unlink(path); return }
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { unlink("\(path)/\(name)") }
+        }
+        closedir(d)
+        rmdir(path)
+    }
+}

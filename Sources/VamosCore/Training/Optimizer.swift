@@ -1,0 +1,70 @@
+import Foundation
+
+/// Adam / AdamW (Kingma & Ba; Loshchilov & Hutter), with bias correction:
+///
+///     m = β1·m + (1 − β1)·g,   v = β2·v + (1 − β2)·g²
+///     θ = θ − lr·( m̂ / (√v̂ + ε) + λ·θ )      m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ); λ = 0 for Adam
+///
+/// Weight decay (λ) is not applied to biases, layer-norm parameters or embeddings.
+public final class AdamW {
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.98
+    public var eps: Float = 1e-9
+    public var weightDecay: Float
+    /// Steps taken so far (t).
+    public var step = 0
+    public var m: [String: [Float]]
+    public var v: [String: [Float]]
+
+    public init(parameters: Parameters, weightDecay: Float = 0) {
+        self.weightDecay = weightDecay
+        m = parameters.values.mapValues { [Float](repeating: 0, count: $0.count) }
+        v = m
+    }
+
+    public func update(_ p: Parameters, lr: Float) {
+        step += 1
+        let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
+        for name in p.names {
+            let decays = weightDecay > 0 && !name.hasSuffix(".bias") && !name.contains("layer_norm")
+                && !name.contains("embed") && name != CheckpointNames.shared && name != CheckpointNames.finalLogitsBias
+            let g = p.grads[name]!
+            var mm = m.removeValue(forKey: name)!, vv = v.removeValue(forKey: name)!
+            var w = p.values.removeValue(forKey: name)!
+            for i in w.indices {
+                mm[i] = beta1 * mm[i] + (1 - beta1) * g[i]
+                vv[i] = beta2 * vv[i] + (1 - beta2) * g[i] * g[i]
+                let update = (mm[i] / c1) / ((vv[i] / c2).squareRoot() + eps)
+                w[i] -= lr * (update + (decays ? weightDecay * w[i] : 0))
+            }
+            m[name] = mm
+            v[name] = vv
+            p.values[name] = w
+        }
+    }
+}
+
+/// Scales all gradients so their global L2 norm is at most `maxNorm`; returns the norm before.
+@discardableResult
+public func clipGradients(_ p: Parameters, maxNorm: Float) -> Float {
+    var ss: Double = 0
+    for name in p.names { for g in p.grads[name]! { ss += Double(g) * Double(g) } }
+    let norm = Float(ss.squareRoot())
+    if maxNorm > 0 && norm > maxNorm {
+        let s = maxNorm / norm
+        for name in p.names {
+            var g = p.grads.removeValue(forKey: name)!
+            for i in g.indices { g[i] *= s }
+            p.grads[name] = g
+        }
+    }
+    return norm
+}
+
+/// Linear warmup to `peak` over `warmup` steps, then inverse-square-root decay (the original paper's
+/// schedule, with the peak stated directly):  lr(t) = peak · min(t/warmup, √(warmup/t)).
+public func learningRate(step t: Int, peak: Float, warmup: Int) -> Float {
+    let t = Float(max(t, 1))
+    guard warmup > 0 else { return peak }
+    return peak * min(t / Float(warmup), (Float(warmup) / t).squareRoot())
+}

@@ -1,0 +1,70 @@
+/// All trainable weights of a model, by checkpoint name, with a gradient buffer for each.
+public final class Parameters {
+    public let config: ModelConfig
+    /// Names in a fixed order (`CheckpointNames.parameterShapes`).
+    public let names: [String]
+    public let shapes: [String: [Int]]
+    public var values: [String: [Float]]
+    public var grads: [String: [Float]]
+
+    public init(config: ModelConfig, values: [String: [Float]]) {
+        self.config = config
+        let list = CheckpointNames.parameterShapes(config)
+        names = list.map(\.name)
+        shapes = Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0.shape) })
+        self.values = values
+        grads = values.mapValues { [Float](repeating: 0, count: $0.count) }
+    }
+
+    /// Fresh weights: Xavier-uniform linears, N(0, 1/√d_model) embeddings, LN γ = 1, β = 0, biases 0.
+    public static func initialized(config: ModelConfig, rng: inout SeededRandom) -> Parameters {
+        var values: [String: [Float]] = [:]
+        for (name, shape) in CheckpointNames.parameterShapes(config) {
+            let n = shape.reduce(1, *)
+            var v = [Float](repeating: 0, count: n)
+            if name.hasSuffix("layer_norm.weight") {
+                v = [Float](repeating: 1, count: n)
+            } else if name.hasSuffix(".bias") || name == CheckpointNames.finalLogitsBias {
+                // zeros
+            } else if name.contains("embed_tokens") || name == CheckpointNames.shared || name.contains("embed_positions")
+                        || name == CheckpointNames.lmHead {
+                let std = 1 / Double(config.dModel).squareRoot()
+                for i in 0..<n { v[i] = Float(rng.normal() * std) }
+            } else {
+                let limit = (6 / Double(shape[0] + shape[1])).squareRoot()
+                for i in 0..<n { v[i] = Float((rng.uniform() * 2 - 1) * limit) }
+            }
+            values[name] = v
+        }
+        return Parameters(config: config, values: values)
+    }
+
+    /// The weights of a model directory.
+    public static func load(_ model: Model) throws -> Parameters {
+        var values: [String: [Float]] = [:]
+        for (name, shape) in CheckpointNames.parameterShapes(model.config) {
+            values[name] = try model.weight(name, shape).data
+        }
+        return Parameters(config: model.config, values: values)
+    }
+
+    public func zeroGrads() {
+        for name in names { grads[name] = [Float](repeating: 0, count: values[name]!.count) }
+    }
+
+    public var count: Int { names.reduce(0) { $0 + values[$1]!.count } }
+
+    /// As named tensors, in order (for safetensors).
+    public func tensors() -> [(String, Tensor)] {
+        names.map { ($0, Tensor(shape: shapes[$0]!, data: values[$0]!)) }
+    }
+
+    /// Where the embedding of each side lives (one matrix when shared).
+    var sourceEmbeddingName: String {
+        config.shareEncoderDecoderEmbeddings ? CheckpointNames.shared : CheckpointNames.embedTokens("encoder")
+    }
+    var targetEmbeddingName: String {
+        config.shareEncoderDecoderEmbeddings ? CheckpointNames.shared : CheckpointNames.embedTokens("decoder")
+    }
+    var outputWeightName: String { config.tieWordEmbeddings ? targetEmbeddingName : CheckpointNames.lmHead }
+}

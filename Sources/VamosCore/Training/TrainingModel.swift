@@ -1,0 +1,342 @@
+/// The whole Transformer for training: a batched forward pass that keeps what the backward pass
+/// needs, and the backward pass, written out layer by layer (llm.c style) on the same ops the
+/// stages use (`linearForward`, `attentionForward`, `layerNormForward`, `activate`, …).
+///
+/// Shapes: B batch, T source length, S target length, C d_model, V target vocabulary.
+/// Every activation is a contiguous row-major [rows, width] buffer with rows = B·T or B·S.
+public final class TrainingModel {
+    public let parameters: Parameters
+    var c: ModelConfig { parameters.config }
+    private typealias N = CheckpointNames
+
+    public init(parameters: Parameters) { self.parameters = parameters }
+
+    // MARK: caches
+
+    struct NormCache { var xhat: [Float]; var rstd: [Float] }
+    struct AttentionCache {
+        var hq: [Float]                         // [B·Tq, C] input of the q projection
+        var hkv: [Float]                        // [B·Tk, C] input of the k, v projections
+        var k: [Float], v: [Float]              // [B·Tk, C]
+        var acts: [AttentionActivations]        // per batch item
+        var z: [Float]                          // [B·Tq, C]
+    }
+    struct FeedForwardCache { var x: [Float]; var h: [Float]; var a: [Float] }  // [rows, C], [rows, F], [rows, F]
+    enum SublayerCache { case attention(AttentionCache), feedForward(FeedForwardCache) }
+    struct ResidualCache { var pre: NormCache?; var post: NormCache?; var sub: SublayerCache }
+    struct Forward {
+        var encoderLayers: [[ResidualCache]] = []
+        var encoderFinal: NormCache?
+        var decoderLayers: [[ResidualCache]] = []
+        var decoderFinal: NormCache?
+        var decoderOut: [Float] = []            // [B·S, C]
+        var logits: [Float] = []                // [B·S, V]
+    }
+
+    // MARK: loss
+
+    /// Mean cross-entropy of the batch; with `backward`, also accumulates every parameter's gradient.
+    @discardableResult
+    public func loss(_ batch: Batch, labelSmoothing: Float = 0, backward: Bool = true) throws -> Double {
+        var f = Forward()
+        let memory = try encoderForward(batch, &f)
+        try decoderForward(batch, memory: memory, &f)
+        let V = c.decoderVocabSize
+        let (loss, dlogits) = crossEntropyForwardBackward(logits: f.logits, labels: batch.labels, vocab: V,
+                                                          labelSmoothing: labelSmoothing)
+        if backward {
+            var dMemory = [Float](repeating: 0, count: memory.count)
+            decoderBackward(batch, dlogits: dlogits, f, dMemory: &dMemory)
+            encoderBackward(batch, dOut: dMemory, f)
+        }
+        return loss
+    }
+
+    // MARK: embeddings
+
+    func embed(_ ids: [Int], rows T: Int, batch B: Int, name: String, stack: String) throws -> [Float] {
+        let C = c.dModel
+        let table = parameters.values[name]!
+        let scale: Float = c.scaleEmbedding ? Float(Double(C).squareRoot()) : 1
+        let pe = PositionalEncoding(kind: c.positionalEncoding, dModel: C, maxPositions: c.maxPositionEmbeddings,
+                                    learned: c.positionalEncoding == .learned
+                                        ? Tensor(shape: [c.maxPositionEmbeddings, C], data: parameters.values[N.embedPositions(stack)]!) : nil)
+        let p = try pe.values(count: T)                                       // [T, C]
+        var x = [Float](repeating: 0, count: B * T * C)                        // [B·T, C]
+        for b in 0..<B {
+            for t in 0..<T {
+                let id = ids[b * T + t], row = (b * T + t) * C
+                for j in 0..<C { x[row + j] = table[id * C + j] * scale + p[t * C + j] }
+            }
+        }
+        return x
+    }
+
+    func embedBackward(_ ids: [Int], rows T: Int, batch B: Int, dx: [Float], name: String, stack: String) {
+        let C = c.dModel
+        let scale: Float = c.scaleEmbedding ? Float(Double(C).squareRoot()) : 1
+        withGrad(name) { dE in
+            for b in 0..<B {
+                for t in 0..<T {
+                    let id = ids[b * T + t], row = (b * T + t) * C
+                    for j in 0..<C { dE[id * C + j] += dx[row + j] * scale }
+                }
+            }
+        }
+        if c.positionalEncoding == .learned {
+            withGrad(N.embedPositions(stack)) { dP in
+                for b in 0..<B { for t in 0..<T { for j in 0..<C { dP[t * C + j] += dx[(b * T + t) * C + j] } } }
+            }
+        }
+    }
+
+    // MARK: building blocks
+
+    func normForward(_ prefix: String, _ x: [Float]) -> ([Float], NormCache) {
+        let r = layerNormForward(x, gamma: parameters.values["\(prefix).weight"]!, beta: parameters.values["\(prefix).bias"]!,
+                                 eps: c.layerNormEps)
+        return (r.y, NormCache(xhat: r.xhat, rstd: r.rstd))
+    }
+
+    /// Lends a gradient buffer out of the dictionary (no copy, and no overlapping access when two
+    /// buffers are needed at once).
+    func withGrad<R>(_ name: String, _ body: (inout [Float]) -> R) -> R {
+        var g = parameters.grads.removeValue(forKey: name)!
+        let r = body(&g)
+        parameters.grads[name] = g
+        return r
+    }
+
+    func normBackward(_ prefix: String, _ dy: [Float], _ cache: NormCache) -> [Float] {
+        withGrad("\(prefix).weight") { dGamma in
+            withGrad("\(prefix).bias") { dBeta in
+                layerNormBackward(dy: dy, xhat: cache.xhat, rstd: cache.rstd, gamma: parameters.values["\(prefix).weight"]!,
+                                  dGamma: &dGamma, dBeta: &dBeta)
+            }
+        }
+    }
+
+    func linear(_ prefix: String, _ x: [Float], in i: Int, out o: Int) -> [Float] {
+        linearForward(x, weight: parameters.values["\(prefix).weight"]!, bias: parameters.values["\(prefix).bias"], in: i, out: o)
+    }
+
+    func linearBack(_ prefix: String, _ dy: [Float], x: [Float], in i: Int, out o: Int) -> [Float] {
+        linearBack(weight: "\(prefix).weight", bias: parameters.grads["\(prefix).bias"] != nil ? "\(prefix).bias" : nil,
+                   dy, x: x, in: i, out: o)
+    }
+
+    func linearBack(weight: String, bias: String?, _ dy: [Float], x: [Float], in i: Int, out o: Int) -> [Float] {
+        let w = parameters.values[weight]!
+        return withGrad(weight) { dW in
+            guard let bias else { return linearBackward(dy: dy, x: x, weight: w, in: i, out: o, dWeight: &dW, dBias: nil) }
+            return withGrad(bias) { db in
+                db.withUnsafeMutableBufferPointer { linearBackward(dy: dy, x: x, weight: w, in: i, out: o, dWeight: &dW, dBias: $0) }
+            }
+        }
+    }
+
+    /// Multi-head attention of `h` [B·Tq, C] over `memory` [B·Tk, C] (h itself for self-attention).
+    func attentionForward(_ p: String, h: [Float], memory: [Float], B: Int, validKeys: [Int], causal: Bool)
+        -> ([Float], AttentionCache) {
+        let C = c.dModel, H = p.hasPrefix("model.encoder") ? c.encoderAttentionHeads : c.decoderAttentionHeads
+        let P = N.projections
+        let q = linear("\(p).\(P.q)", h, in: C, out: C)
+        let k = linear("\(p).\(P.k)", memory, in: C, out: C)
+        let v = linear("\(p).\(P.v)", memory, in: C, out: C)
+        let Tq = h.count / C / B, Tk = memory.count / C / B
+        var acts: [AttentionActivations] = []
+        var z = [Float](repeating: 0, count: h.count)
+        for b in 0..<B {
+            let a = VamosCore.attentionForward(
+                q: Array(q[(b * Tq * C)..<((b + 1) * Tq * C)]), k: Array(k[(b * Tk * C)..<((b + 1) * Tk * C)]),
+                v: Array(v[(b * Tk * C)..<((b + 1) * Tk * C)]), dModel: C, heads: H, similarity: c.similarity,
+                causal: causal, validKeys: validKeys[b])
+            z.replaceSubrange((b * Tq * C)..<((b + 1) * Tq * C), with: a.z)
+            acts.append(a)
+        }
+        let out = linear("\(p).\(P.out)", z, in: C, out: C)
+        return (out, AttentionCache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: z))
+    }
+
+    /// Returns d(h); adds d(memory) into `dMemory` when given (encoder–decoder attention), else into d(h).
+    func attentionBackward(_ p: String, dOut: [Float], _ a: AttentionCache, B: Int, dMemory: UnsafeMutableBufferPointer<Float>?) -> [Float] {
+        let C = c.dModel, H = p.hasPrefix("model.encoder") ? c.encoderAttentionHeads : c.decoderAttentionHeads
+        let P = N.projections
+        let dz = linearBack("\(p).\(P.out)", dOut, x: a.z, in: C, out: C)
+        let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
+        var dq = [Float](repeating: 0, count: a.hq.count)
+        var dk = [Float](repeating: 0, count: a.hkv.count)
+        var dv = [Float](repeating: 0, count: a.hkv.count)
+        for b in 0..<B {
+            let g = VamosCore.attentionBackward(dz: Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)]),
+                                                v: Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)]),
+                                                activations: a.acts[b], dModel: C, heads: H, similarity: c.similarity)
+            dq.replaceSubrange((b * Tq * C)..<((b + 1) * Tq * C), with: g.dq)
+            dk.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dk)
+            dv.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dv)
+        }
+        var dh = linearBack("\(p).\(P.q)", dq, x: a.hq, in: C, out: C)
+        let dkv1 = linearBack("\(p).\(P.k)", dk, x: a.hkv, in: C, out: C)
+        let dkv2 = linearBack("\(p).\(P.v)", dv, x: a.hkv, in: C, out: C)
+        if let dMemory {
+            for i in 0..<dkv1.count { dMemory[i] += dkv1[i] + dkv2[i] }
+        } else {
+            for i in dh.indices { dh[i] += dkv1[i] + dkv2[i] }
+        }
+        return dh
+    }
+
+    func feedForwardForward(_ p: String, _ x: [Float], width F: Int) -> ([Float], FeedForwardCache) {
+        let C = c.dModel
+        let h = linear("\(p).\(N.fc1)", x, in: C, out: F)
+        var a = h
+        activate(&a, c.activation)
+        return (linear("\(p).\(N.fc2)", a, in: F, out: C), FeedForwardCache(x: x, h: h, a: a))
+    }
+
+    func feedForwardBackward(_ p: String, _ dOut: [Float], _ f: FeedForwardCache, width F: Int) -> [Float] {
+        let C = c.dModel
+        let da = linearBack("\(p).\(N.fc2)", dOut, x: f.a, in: F, out: C)
+        let dh = activationBackward(dy: da, x: f.h, c.activation)
+        return linearBack("\(p).\(N.fc1)", dh, x: f.x, in: C, out: F)
+    }
+
+    /// post: LN(x + f(x));  pre: x + f(LN(x));  none: x + f(x)
+    func residualForward(_ normName: String, _ x: [Float], _ f: ([Float]) -> ([Float], SublayerCache)) -> ([Float], ResidualCache) {
+        var pre: NormCache? = nil, post: NormCache? = nil
+        var input = x
+        if c.layerNorm == .pre { let r = normForward(normName, x); input = r.0; pre = r.1 }
+        let (fx, sub) = f(input)
+        var sum = x
+        for i in sum.indices { sum[i] += fx[i] }
+        if c.layerNorm == .post { let r = normForward(normName, sum); sum = r.0; post = r.1 }
+        return (sum, ResidualCache(pre: pre, post: post, sub: sub))
+    }
+
+    func residualBackward(_ normName: String, _ dOut: [Float], _ r: ResidualCache, _ fBack: ([Float]) -> [Float]) -> [Float] {
+        var dSum = dOut
+        if let post = r.post { dSum = normBackward(normName, dOut, post) }
+        var dIn = fBack(dSum)
+        if let pre = r.pre { dIn = normBackward(normName, dIn, pre) }
+        for i in dIn.indices { dIn[i] += dSum[i] }
+        return dIn
+    }
+
+    // MARK: encoder
+
+    func encoderForward(_ batch: Batch, _ f: inout Forward) throws -> [Float] {
+        let B = batch.size, T = batch.sourceLength
+        var x = try embed(batch.source, rows: T, batch: B, name: parameters.sourceEmbeddingName, stack: "encoder")
+        for l in 0..<c.encoderLayers {
+            let p = N.layer("encoder", l)
+            var caches: [ResidualCache] = []
+            let (x1, r1) = residualForward("\(p).\(N.selfAttentionNorm)", x) { h in
+                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, validKeys: batch.sourceLengths, causal: false)
+                return (o, .attention(a))
+            }
+            x = x1
+            caches.append(r1)
+            if c.feedForward {
+                let (x2, r2) = residualForward("\(p).\(N.finalNorm)", x) { h in
+                    let (o, ff) = feedForwardForward(p, h, width: c.encoderFFNDim)
+                    return (o, .feedForward(ff))
+                }
+                x = x2
+                caches.append(r2)
+            }
+            f.encoderLayers.append(caches)
+        }
+        if c.layerNorm == .pre {
+            let (y, n) = normForward(N.stackNorm("encoder"), x)
+            x = y
+            f.encoderFinal = n
+        }
+        return x
+    }
+
+    func encoderBackward(_ batch: Batch, dOut: [Float], _ f: Forward) {
+        let B = batch.size, T = batch.sourceLength
+        var dx = dOut
+        if let n = f.encoderFinal { dx = normBackward(N.stackNorm("encoder"), dx, n) }
+        for l in (0..<c.encoderLayers).reversed() {
+            let p = N.layer("encoder", l)
+            let caches = f.encoderLayers[l]
+            if c.feedForward, case .feedForward(let ff) = caches[1].sub {
+                dx = residualBackward("\(p).\(N.finalNorm)", dx, caches[1]) { feedForwardBackward(p, $0, ff, width: c.encoderFFNDim) }
+            }
+            if case .attention(let a) = caches[0].sub {
+                dx = residualBackward("\(p).\(N.selfAttentionNorm)", dx, caches[0]) {
+                    attentionBackward("\(p).\(N.selfAttention)", dOut: $0, a, B: B, dMemory: nil)
+                }
+            }
+        }
+        embedBackward(batch.source, rows: T, batch: B, dx: dx, name: parameters.sourceEmbeddingName, stack: "encoder")
+    }
+
+    // MARK: decoder and output
+
+    func decoderForward(_ batch: Batch, memory: [Float], _ f: inout Forward) throws {
+        let B = batch.size, S = batch.targetLength, C = c.dModel
+        var x = try embed(batch.decoderInput, rows: S, batch: B, name: parameters.targetEmbeddingName, stack: "decoder")
+        let selfKeys = [Int](repeating: S, count: B)  // the causal mask already hides padding from real positions
+        for l in 0..<c.decoderLayers {
+            let p = N.layer("decoder", l)
+            var caches: [ResidualCache] = []
+            let (x1, r1) = residualForward("\(p).\(N.selfAttentionNorm)", x) { h in
+                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, validKeys: selfKeys, causal: true)
+                return (o, .attention(a))
+            }
+            let (x2, r2) = residualForward("\(p).\(N.crossAttentionNorm)", x1) { h in
+                let (o, a) = attentionForward("\(p).\(N.crossAttention)", h: h, memory: memory, B: B,
+                                              validKeys: batch.sourceLengths, causal: false)
+                return (o, .attention(a))
+            }
+            x = x2
+            caches += [r1, r2]
+            if c.feedForward {
+                let (x3, r3) = residualForward("\(p).\(N.finalNorm)", x) { h in
+                    let (o, ff) = feedForwardForward(p, h, width: c.decoderFFNDim)
+                    return (o, .feedForward(ff))
+                }
+                x = x3
+                caches.append(r3)
+            }
+            f.decoderLayers.append(caches)
+        }
+        if c.layerNorm == .pre {
+            let (y, n) = normForward(N.stackNorm("decoder"), x)
+            x = y
+            f.decoderFinal = n
+        }
+        f.decoderOut = x
+        f.logits = linearForward(x, weight: parameters.values[parameters.outputWeightName]!,
+                                 bias: c.finalLogitsBias ? parameters.values[N.finalLogitsBias]! : nil, in: C, out: c.decoderVocabSize)
+    }
+
+    func decoderBackward(_ batch: Batch, dlogits: [Float], _ f: Forward, dMemory: inout [Float]) {
+        let B = batch.size, S = batch.targetLength, C = c.dModel, V = c.decoderVocabSize
+        var dx = linearBack(weight: parameters.outputWeightName, bias: c.finalLogitsBias ? N.finalLogitsBias : nil,
+                            dlogits, x: f.decoderOut, in: C, out: V)
+        if let n = f.decoderFinal { dx = normBackward(N.stackNorm("decoder"), dx, n) }
+        for l in (0..<c.decoderLayers).reversed() {
+            let p = N.layer("decoder", l)
+            let caches = f.decoderLayers[l]
+            if c.feedForward, case .feedForward(let ff) = caches[2].sub {
+                dx = residualBackward("\(p).\(N.finalNorm)", dx, caches[2]) { feedForwardBackward(p, $0, ff, width: c.decoderFFNDim) }
+            }
+            if case .attention(let a) = caches[1].sub {
+                dx = residualBackward("\(p).\(N.crossAttentionNorm)", dx, caches[1]) { d in
+                    dMemory.withUnsafeMutableBufferPointer { dm in
+                        attentionBackward("\(p).\(N.crossAttention)", dOut: d, a, B: B, dMemory: dm)
+                    }
+                }
+            }
+            if case .attention(let a) = caches[0].sub {
+                dx = residualBackward("\(p).\(N.selfAttentionNorm)", dx, caches[0]) {
+                    attentionBackward("\(p).\(N.selfAttention)", dOut: $0, a, B: B, dMemory: nil)
+                }
+            }
+        }
+        embedBackward(batch.decoderInput, rows: S, batch: B, dx: dx, name: parameters.targetEmbeddingName, stack: "decoder")
+    }
+}
