@@ -3,12 +3,14 @@
 import PackageDescription
 
 let stages = ["tokenize", "embed", "posenc", "encode", "decode", "detokenize"]
+/// Tools around the pipeline.
+let tools = ["train"]
 
 let package = Package(
     name: "Vamos",
     products: [
         .library(name: "VamosCore", targets: ["VamosCore"]),
-    ] + stages.map { .executable(name: $0, targets: [$0]) },
+    ] + (stages + tools).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -38,7 +40,7 @@ let package = Package(
         .testTarget(name: "VamosCoreTests", dependencies: ["VamosCore"]),
         // Tests that run the built stage executables: pipelines and bad input.
         .testTarget(name: "StageTests", dependencies: ["VamosCore"]),
-    ] + stages.map {
+    ] + (stages + tools).map {
         .executableTarget(name: $0, dependencies: [
             "VamosCore", "VamosCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

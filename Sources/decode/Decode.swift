@@ -3,7 +3,7 @@ import VamosCLI
 import VamosCore
 
 @main
-struct Decode: ParsableCommand {
+struct Decode: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
         abstract: "The decoder: 'encoder_output' → target.tokens and target.ids (greedy).",
@@ -21,7 +21,7 @@ struct Decode: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Most ids to generate, <EOS> included (default: the config's max_length).")
+    @Option(name: .long, help: "Most ids to generate, <EOS> included (default: the config's max_length − 1, as max_length counts the start token).")
     var maxLength: Int?
 
     @Option(name: .long, help: "How many candidate words --trace lists per step.")

@@ -3,7 +3,7 @@ import VamosCLI
 import VamosCore
 
 @main
-struct Detokenize: ParsableCommand {
+struct Detokenize: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "detokenize",
         abstract: "target.ids → a line of text (the last stage).",

@@ -3,7 +3,7 @@ import VamosCLI
 import VamosCore
 
 @main
-struct Embed: ParsableCommand {
+struct Embed: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
         abstract: "source.ids → word embeddings (tensor 'embeddings', [token, d_model]).",

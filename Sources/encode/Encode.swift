@@ -3,7 +3,7 @@ import VamosCLI
 import VamosCore
 
 @main
-struct Encode: ParsableCommand {
+struct Encode: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
         abstract: "The encoder: 'encoder_input' → 'encoder_output' ([token, d_model]).",

@@ -3,7 +3,7 @@ import VamosCLI
 import VamosCore
 
 @main
-struct Posenc: ParsableCommand {
+struct Posenc: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "posenc",
         abstract: "Adds positional encoding: 'embeddings' → 'encoder_input'.",

@@ -3,7 +3,7 @@ import VamosCLI
 import VamosCore
 
 @main
-struct Tokenize: ParsableCommand {
+struct Tokenize: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
         abstract: "Text lines → source tokens and ids (the first stage).",
@@ -19,8 +19,8 @@ struct Tokenize: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Flag(name: .long, help: "Lowercase the text before looking words up (default: the config's 'lowercase').")
-    var lowercase = false
+    @Flag(inversion: .prefixedNo, help: "Lowercase the text before looking words up (default: the config's 'lowercase').")
+    var lowercase: Bool? = nil
 
     @Flag(name: .long, help: "Do not report unknown words on stderr.")
     var quiet = false
@@ -29,7 +29,7 @@ struct Tokenize: ParsableCommand {
         StageIO.setUp()
         try StageIO.run(stage: "tokenize") {
             let context = StageContext(stage: "tokenize", model: try modelOptions.load()) { StageIO.warn("tokenize", $0) }
-            let stage = TokenizeStage(context: context, lowercase: lowercase ? true : nil)
+            let stage = TokenizeStage(context: context, lowercase: lowercase)
             var line = 0
             while let text = readLine(strippingNewline: true) {
                 line += 1

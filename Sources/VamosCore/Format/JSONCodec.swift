@@ -179,7 +179,7 @@ public final class JSONStreamReader {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw VamosError("\(name): read failed (errno \(errno))")
+                    throw VamosError("\(name): read failed (\(String(cString: strerror(errno))))")
                 }
                 if n == 0 { eof = true; continue }
                 start = 0

@@ -10,6 +10,7 @@ public struct EmbedStage {
 
     public func run(_ doc: inout Document) throws {
         let ids = try doc.ids("source", producer: "tokenize", stage: context.stage)
+        guard !ids.isEmpty else { throw VamosError("'source.ids' is empty; a sentence needs at least one token (tokenize appends <EOS>)") }
         context.adopt(&doc)
         let e = try embedding.forward(ids, field: "source.ids")
         doc.tensors["embeddings"] = Tensor(shape: [ids.count, embedding.dModel], data: e, axes: Axes.sourceRows)

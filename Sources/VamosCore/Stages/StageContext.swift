@@ -37,6 +37,7 @@ public final class StageContext {
             }
             throw VamosError("tensor '\(name)' has shape \(t.shape); model '\(model.name)' expects [tokens, \(C)] (d_model \(C))\(madeWith)")
         }
+        guard t.shape[0] > 0 else { throw VamosError("tensor '\(name)' has no tokens (shape \(t.shape))") }
         return t
     }
 }

@@ -1,6 +1,8 @@
 /// A parallel corpus: one `source<TAB>target` pair per line (TSV), split on white space into words.
+/// An optional third column labels the pair (a construction, for per-construction scores).
 public struct ParallelCorpus: Sendable {
     public var pairs: [(source: [String], target: [String])]
+    public var labels: [String?] = []
 
     public init(tsv text: String, file: String) throws {
         pairs = []
@@ -8,9 +10,10 @@ public struct ParallelCorpus: Sendable {
             let l = line.hasSuffix("\r") ? line.dropLast() : line
             if l.allSatisfy({ $0.isWhitespace }) { continue }
             let cols = l.split(separator: "\t", omittingEmptySubsequences: false)
-            guard cols.count == 2 else {
-                throw VamosError("\(file) line \(i + 1): expected 'source<TAB>target', found \(cols.count) column(s)")
+            guard cols.count == 2 || cols.count == 3 else {
+                throw VamosError("\(file) line \(i + 1): expected 'source<TAB>target' (and an optional label), found \(cols.count) column(s)")
             }
+            labels.append(cols.count == 3 ? String(cols[2]) : nil)
             let s = cols[0].split(whereSeparator: { $0.isWhitespace }).map(String.init)
             let t = cols[1].split(whereSeparator: { $0.isWhitespace }).map(String.init)
             guard !s.isEmpty, !t.isEmpty else { throw VamosError("\(file) line \(i + 1): an empty side") }

@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole training run as the `train` command does it: vocabularies, config, initialization (or
+/// resuming from the latest checkpoint), the step loop with checkpoints every N steps, the final
+/// model directory, and the evaluation on a held-out set.
+public final class TrainingRun {
+    public struct Setup {
+        public var corpus: ParallelCorpus
+        /// config.json keys for the architecture; vocabulary sizes and special ids are filled in.
+        public var architecture: JSONObject
+        public var output: String
+        public var checkpointDirectory: String
+        public var checkpointEvery = 0
+        public var sourceVocabulary: [(String, Int)]?
+        public var targetVocabulary: [(String, Int)]?
+        public var options = TrainingOptions()
+        public var resume = false
+        public init(corpus: ParallelCorpus, architecture: JSONObject, output: String) {
+            self.corpus = corpus
+            self.architecture = architecture
+            self.output = output
+            checkpointDirectory = output + ".checkpoints"
+        }
+    }
+
+    public static let eos = "<EOS>"
+    public static let unk = "<unk>"
+
+    public let setup: Setup
+    public let config: JSONObject
+    public let modelConfig: ModelConfig
+    public let sourceVocabulary: [(String, Int)]
+    public let targetVocabulary: [(String, Int)]
+    public let trainer: Trainer
+
+    public init(_ setup: Setup) throws {
+        self.setup = setup
+        let o = setup.options
+        if setup.resume, let latest = TrainingRun.latestCheckpoint(setup.checkpointDirectory) {
+            let model = try Model(directory: latest)
+            var bytes = readFile(latest + "/config.json")!
+            config = try JSONCodec.parse(bytes: &bytes, what: latest + "/config.json").objectValue!
+            modelConfig = model.config
+            sourceVocabulary = model.sourceVocabulary.tokens.enumerated().map { ($0.element, $0.offset) }
+            targetVocabulary = model.targetVocabulary.tokens.enumerated().map { ($0.element, $0.offset) }
+            let data = try TrainingRun.encode(setup.corpus, sourceVocabulary, targetVocabulary, eos: modelConfig.eosTokenID)
+            trainer = Trainer(parameters: try Parameters.load(model), data: data, options: o)
+            let statePath = latest + "/trainer.json"
+            guard var stateBytes = readFile(statePath) else { throw VamosError("\(latest): checkpoint has no trainer.json") }
+            guard let state = try JSONCodec.parse(bytes: &stateBytes, what: statePath).objectValue else {
+                throw VamosError("\(statePath): expected a JSON object")
+            }
+            try trainer.restore(state: state, optimizerFile: try SafeTensorsFile(path: latest + "/optimizer.safetensors"),
+                                file: statePath)
+            return
+        }
+        let specials = [TrainingRun.eos, TrainingRun.unk]
+        let sv = setup.sourceVocabulary ?? ParallelCorpus.buildVocabulary(setup.corpus.pairs.map(\.source), specials: specials)
+        let tv = setup.targetVocabulary ?? ParallelCorpus.buildVocabulary(setup.corpus.pairs.map(\.target), specials: specials)
+        guard let eos = sv.first(where: { $0.0 == TrainingRun.eos })?.1, tv.first(where: { $0.0 == TrainingRun.eos })?.1 == eos else {
+            throw VamosError("the source and target vocabularies must both hold \(TrainingRun.eos), at the same id")
+        }
+        var c = setup.architecture
+        c["model_type"] = c["model_type"] ?? .string("vamos")
+        c["vocab_size"] = .int(sv.count)
+        c["decoder_vocab_size"] = .int(tv.count)
+        c["share_encoder_decoder_embeddings"] = c["share_encoder_decoder_embeddings"] ?? .bool(false)
+        c["eos_token_id"] = .int(eos)
+        c["decoder_start_token_id"] = c["decoder_start_token_id"] ?? .int(eos)  // the explainer starts from <EOS>
+        config = c
+        modelConfig = try ModelConfig(json: .object(c), file: "architecture")
+        sourceVocabulary = sv
+        targetVocabulary = tv
+        let data = try TrainingRun.encode(setup.corpus, sv, tv, eos: eos)
+        var rng = SeededRandom(seed: o.seed)
+        trainer = Trainer(parameters: Parameters.initialized(config: modelConfig, rng: &rng), data: data, options: o)
+    }
+
+    /// Word ids of every pair, `<EOS>` appended on both sides (unknown words → `<unk>` when the
+    /// vocabulary has it, else an error naming the word).
+    static func encode(_ corpus: ParallelCorpus, _ sv: [(String, Int)], _ tv: [(String, Int)], eos: Int) throws
+        -> [(source: [Int], target: [Int])] {
+        let s = Dictionary(uniqueKeysWithValues: sv), t = Dictionary(uniqueKeysWithValues: tv)
+        func ids(_ words: [String], _ v: [String: Int], _ side: String) throws -> [Int] {
+            try words.map { w in
+                guard let id = v[w] ?? v[TrainingRun.unk] else {
+                    throw VamosError("corpus: '\(w)' is not in the \(side) vocabulary, which has no \(TrainingRun.unk)")
+                }
+                return id
+            } + [eos]
+        }
+        return try corpus.pairs.map { (try ids($0.source, s, "source"), try ids($0.target, t, "target")) }
+    }
+
+    /// Runs steps until `options.steps`, checkpointing every `checkpointEvery` steps.
+    public func run(report: (StepReport) -> Void) throws {
+        while trainer.step < setup.options.steps {
+            let r = try trainer.trainStep()
+            report(r)
+            if setup.checkpointEvery > 0 && trainer.step % setup.checkpointEvery == 0 && trainer.step < setup.options.steps {
+                try writeCheckpoint()
+            }
+        }
+    }
+
+    /// The final model directory (atomic).
+    public func writeModel() throws {
+        try ModelWriter.write(to: setup.output, config: config, parameters: trainer.parameters,
+                              sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary)
+    }
+
+    /// `<dir>/step-NNNNNNNN/` (a loadable model directory plus trainer.json and optimizer.safetensors),
+    /// then `<dir>/latest` names it; older checkpoints but the previous one are removed.
+    public func writeCheckpoint() throws {
+        let dir = setup.checkpointDirectory
+        if !isDirectory(dir) { mkdir(dir, 0o755) }
+        let name = "step-" + String(trainer.step).leftPadded(8)
+        try ModelWriter.write(to: "\(dir)/\(name)", config: config, parameters: trainer.parameters,
+                              sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary,
+                              extraFiles: [("trainer.json", Array((JSONCodec.serialize(.object(trainer.state), pretty: true) + "\n").utf8))],
+                              extraTensors: [("optimizer.safetensors", trainer.optimizerTensors)])
+        let previous = TrainingRun.latestCheckpoint(dir)
+        try writeFileAtomically(Array((name + "\n").utf8), to: "\(dir)/latest")
+        // Keep the newest two.
+        if let d = opendir(dir) {
+            var names: [String] = []
+            while let e = readdir(d) {
+                let n = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if n.hasPrefix("step-") && !n.contains(".tmp") { names.append(n) }
+            }
+            closedir(d)
+            let keep = Set([name, previous.map { String($0.split(separator: "/").last!) } ?? name])
+            for n in names where !keep.contains(n) { ModelWriter.removeTree("\(dir)/\(n)") }
+        }
+    }
+
+    /// The directory `latest` names, if any.
+    public static func latestCheckpoint(_ dir: String) -> String? {
+        guard let bytes = readFile("\(dir)/latest") else { return nil }
+        let name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return name.isEmpty ? nil : "\(dir)/\(name)"
+    }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import CBLAS
+import Foundation
+import VamosCore
+
+@main
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Trains a model by backpropagation and writes a model directory every stage loads.",
+        discussion: """
+            Reads a parallel corpus (TSV: english<TAB>spanish), builds word vocabularies (or takes \
+            --source-vocab/--target-vocab), initializes the architecture in --config with --seed, and \
+            trains with teacher forcing: cross-entropy (optional label smoothing), AdamW with warmup, \
+            gradient clipping, shuffled padded minibatches. Checkpoints every --checkpoint-every steps \
+            (weights, optimizer moments, data position); --resume continues exactly. The model \
+            directory is written atomically. With --dev, reports dev loss, exact match and BLEU.
+            """)
+
+    @Option(help: ArgumentHelp("Training pairs, one 'source<TAB>target' per line.", valueName: "tsv")) var corpus: String
+    @Option(help: ArgumentHelp("Architecture: config.json keys (see docs/MODEL.md); vocabulary keys are filled in.", valueName: "json"))
+    var config: String
+    @Option(help: ArgumentHelp("Model directory to write.", valueName: "dir")) var out: String
+    @Option(help: ArgumentHelp("Held-out pairs to evaluate at the end (a third column labels constructions).", valueName: "tsv"))
+    var dev: String?
+    @Option(help: ArgumentHelp("Source vocab.json to use instead of building one.", valueName: "json")) var sourceVocab: String?
+    @Option(help: ArgumentHelp("Target vocab.json to use instead of building one.", valueName: "json")) var targetVocab: String?
+    @Option(help: "Optimizer steps in all.") var steps = 1000
+    @Option(help: "Sentence pairs per minibatch.") var batchSize = 32
+    @Option(name: .customLong("lr"), help: "Peak learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "Warmup steps (then inverse-square-root decay).") var warmup = 100
+    @Option(help: "Label smoothing ε.") var labelSmoothing: Float = 0
+    @Option(help: "Clip the global gradient norm to this (0: no clipping).") var clip: Float = 1
+    @Option(help: "AdamW weight decay (0: Adam).") var weightDecay: Float = 0
+    @Option(help: "Seed for initialization and shuffling.") var seed: UInt64 = 1
+    @Option(help: "Write a checkpoint every N steps (0: never).") var checkpointEvery = 0
+    @Option(help: ArgumentHelp("Checkpoint directory (default: OUT.checkpoints).", valueName: "dir")) var checkpointDir: String?
+    @Flag(help: "Continue from the latest checkpoint.") var resume = false
+    @Option(help: ArgumentHelp("Append one JSON line per step (step, loss, lr, grad_norm, …).", valueName: "file")) var log: String?
+    @Option(help: "BLAS threads (fixed, so runs are reproducible).") var threads = 1
+    @Flag(help: "No progress line.") var quiet = false
+
+    func validate() throws {
+        guard steps >= 0, batchSize >= 1, warmup >= 0, threads >= 1, checkpointEvery >= 0 else {
+            throw ValidationError("--steps, --warmup and --checkpoint-every must be ≥ 0; --batch-size and --threads ≥ 1")
+        }
+        guard labelSmoothing >= 0 && labelSmoothing < 1 else { throw ValidationError("--label-smoothing must be in [0, 1)") }
+    }
+
+    func run() throws {
+        do {
+            try train()
+        } catch let e as VamosError {
+            FileHandle.standardError.write(Data("train: \(e.message)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    func train() throws {
+        openblas_set_num_threads(Int32(threads))
+        guard var configBytes = readFile(config) else { throw VamosError("\(config): cannot read") }
+        guard let arch = try JSONCodec.parse(bytes: &configBytes, what: config).objectValue else {
+            throw VamosError("\(config): expected a JSON object")
+        }
+        var setup = TrainingRun.Setup(corpus: try ParallelCorpus(file: corpus), architecture: arch, output: out)
+        setup.sourceVocabulary = try sourceVocab.map(Train.readVocabulary)
+        setup.targetVocabulary = try targetVocab.map(Train.readVocabulary)
+        setup.checkpointDirectory = checkpointDir ?? out + ".checkpoints"
+        setup.checkpointEvery = checkpointEvery
+        setup.resume = resume
+        setup.options.steps = steps
+        setup.options.batchSize = batchSize
+        setup.options.learningRate = learningRate
+        setup.options.warmup = warmup
+        setup.options.labelSmoothing = labelSmoothing
+        setup.options.clipNorm = clip
+        setup.options.weightDecay = weightDecay
+        setup.options.seed = seed
+        let run = try TrainingRun(setup)
+        let progress = Progress(total: steps, start: run.trainer.step, live: !quiet && isatty(2) != 0, logPath: log)
+        FileHandle.standardError.write(Data("train: \(run.trainer.parameters.count) parameters, \(run.trainer.data.count) pairs, from step \(run.trainer.step)\n".utf8))
+        try run.run { progress.report($0) }
+        progress.finish()
+        try run.writeModel()
+        FileHandle.standardError.write(Data("train: wrote \(out)\n".utf8))
+        if let dev {
+            let devCorpus = try ParallelCorpus(file: dev)
+            let data = try devCorpus.pairs.map { p in
+                (source: try p.source.map { try Train.id($0, run.sourceVocabulary) } + [run.modelConfig.eosTokenID],
+                 target: try p.target.map { try Train.id($0, run.targetVocabulary) } + [run.modelConfig.eosTokenID])
+            }
+            let loss = try run.trainer.evaluationLoss(data)
+            var r = try evaluateTranslations(model: try Model(directory: out), corpus: devCorpus)
+            r.hypotheses = []
+            var summary = r.json.objectValue!
+            summary["dev_loss"] = .number(String(loss))
+            print(JSONCodec.serialize(.object(summary), pretty: true))
+        }
+    }
+
+    static func id(_ word: String, _ vocab: [(String, Int)]) throws -> Int {
+        if let id = vocab.first(where: { $0.0 == word })?.1 ?? vocab.first(where: { $0.0 == TrainingRun.unk })?.1 { return id }
+        throw VamosError("dev: '\(word)' is not in the vocabulary")
+    }
+
+    static func readVocabulary(_ path: String) throws -> [(String, Int)] {
+        guard var bytes = readFile(path) else { throw VamosError("\(path): cannot read") }
+        guard let o = try JSONCodec.parse(bytes: &bytes, what: path).objectValue else { throw VamosError("\(path): expected token → id") }
+        return try o.pairs.map { k, v in
+            guard let id = v.intValue else { throw VamosError("\(path): id of '\(k)' is not an integer") }
+            return (k, id)
+        }.sorted { $0.1 < $1.1 }
+    }
+}
+
+/// Progress on stderr (a live line on a terminal) and the optional JSONL log.
+final class Progress {
+    let total: Int, start: Int, live: Bool
+    let log: FileHandle?
+    let began = Date()
+    var tokens = 0
+
+    init(total: Int, start: Int, live: Bool, logPath: String?) {
+        self.total = total
+        self.start = start
+        self.live = live
+        if let logPath {
+            if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+            log = FileHandle(forWritingAtPath: logPath)
+            _ = try? log?.seekToEnd()
+        } else {
+            log = nil
+        }
+    }
+
+    func report(_ r: StepReport) {
+        tokens += r.tokens
+        let elapsed = Date().timeIntervalSince(began)
+        if let log {
+            let line = JSONCodec.serialize(.object(JSONObject([
+                ("step", .int(r.step)), ("loss", .number(String(r.loss))), ("lr", .float(r.learningRate)),
+                ("grad_norm", .float(r.gradientNorm)), ("tokens", .int(r.tokens)), ("epoch", .int(r.epoch)),
+                ("elapsed", .number(String(format: "%.3f", elapsed))),
+            ])))
+            log.write(Data((line + "\n").utf8))
+        }
+        if live {
+            let done = r.step - start
+            let rate = Double(tokens) / max(elapsed, 1e-9)
+            let eta = done > 0 ? elapsed / Double(done) * Double(total - r.step) : 0
+            let line = String(format: "\rstep %d/%d  loss %.4f  %.0f tok/s  ETA %dm%02ds ", r.step, total, r.loss, rate,
+                              Int(eta) / 60, Int(eta) % 60)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    func finish() {
+        if live { FileHandle.standardError.write(Data("\n".utf8)) }
+        try? log?.close()
+    }
+}
