@@ -32,7 +32,7 @@ public struct ModelOptions: ParsableArguments {
 
 /// The model used when none is named.
 public enum BundledModel {
-    public static let name = "tiny-random"
+    public static let name = "statquest"
 
     /// Looks in `models/` (or `share/vamos/models/`) of each folder above the executable.
     public static func locate() -> String? {
