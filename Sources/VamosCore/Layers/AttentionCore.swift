@@ -2,19 +2,24 @@ import Foundation
 
 /// What one attention call computed, kept for the trace and for the backward pass.
 /// Shapes: Tq queries, Tk keys, C = d_model, H heads, D = C / H.
-public struct AttentionActivations: Sendable {
-    public var qs: [Float]       // [Tq, C] queries as compared: ·1/√D (scaled_dot) or unit length per head (cosine)
-    public var ks: [Float]       // [Tk, C] keys as compared (unit length per head for cosine)
-    public var qNorms: [Float]   // [Tq, H] lengths before normalizing (cosine only)
-    public var kNorms: [Float]   // [Tk, H]
-    public var scores: [Float]   // [H, Tq, Tk] similarities, masked entries = maskValue
-    public var pattern: [Float]  // [H, Tq, Tk] softmax of the scores: the attention weights
-    public var z: [Float]        // [Tq, C] = [Tq, H, D] weighted sums of the values, heads side by side
+public struct AttentionActivations<T: Scalar>: Sendable {
+    public var qs: [T]       // [Tq, C] queries as compared: ·1/√D (scaled_dot) or unit length per head (cosine)
+    public var ks: [T]       // [Tk, C] keys as compared (unit length per head for cosine)
+    public var qNorms: [T]   // [Tq, H] lengths before normalizing (cosine only)
+    public var kNorms: [T]   // [Tk, H]
+    public var scores: [T]   // [H, Tq, Tk] similarities, masked entries = maskValue
+    public var pattern: [T]  // [H, Tq, Tk] softmax of the scores: the attention weights
+    public var z: [T]        // [Tq, C] = [Tq, H, D] weighted sums of the values, heads side by side
 }
 
 /// The value a masked score takes (as Hugging Face does): softmax turns it into exactly 0, and
 /// unlike −∞ it can be written in a JSON trace.
-public let attentionMaskValue = -Float.greatestFiniteMagnitude
+public let attentionMaskValue = Float.maskValue
+
+extension Scalar {
+    /// The most negative finite value: a masked attention score.
+    static var maskValue: Self { -Self.greatestFiniteMagnitude }
+}
 
 /// The attention proper, for projected q [Tq, C] and k, v [Tk, C]:
 ///
@@ -23,16 +28,16 @@ public let attentionMaskValue = -Float.greatestFiniteMagnitude
 ///     p = softmax_j(s),   z_i = Σ_j p[h, i, j] v_j
 ///
 /// With `causal`, query i sits at position Tk − Tq + i (earlier positions came from a cache).
-public func attentionForward(q: [Float], k: [Float], v: [Float], dModel C: Int, heads H: Int,
-                             similarity: ModelConfig.Similarity, causal: Bool, validKeys: Int? = nil) -> AttentionActivations {
+public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, heads H: Int,
+                                        similarity: ModelConfig.Similarity, causal: Bool, validKeys: Int? = nil) -> AttentionActivations<T> {
     let D = C / H
     let Tq = q.count / C, Tk = k.count / C
     let offset = Tk - Tq
-    var a = AttentionActivations(qs: q, ks: k, qNorms: [], kNorms: [], scores: [Float](repeating: 0, count: H * Tq * Tk),
-                                 pattern: [], z: [Float](repeating: 0, count: Tq * C))
+    var a = AttentionActivations<T>(qs: q, ks: k, qNorms: [], kNorms: [], scores: [T](repeating: 0, count: H * Tq * Tk),
+                                    pattern: [], z: [T](repeating: 0, count: Tq * C))
     switch similarity {
     case .scaledDot:
-        let scale = Float(1 / Double(D).squareRoot())
+        let scale = T(1 / Double(D).squareRoot())
         for i in a.qs.indices { a.qs[i] *= scale }
     case .dot:
         break
@@ -54,7 +59,7 @@ public func attentionForward(q: [Float], k: [Float], v: [Float], dModel C: Int, 
     for h in 0..<H {
         for i in 0..<Tq {
             let first = causal ? min(valid, offset + i + 1) : valid
-            if first < Tk { for j in first..<Tk { a.scores[(h * Tq + i) * Tk + j] = attentionMaskValue } }
+            if first < Tk { for j in first..<Tk { a.scores[(h * Tq + i) * Tk + j] = T.maskValue } }
         }
     }
     a.pattern = a.scores
@@ -78,14 +83,14 @@ public func attentionForward(q: [Float], k: [Float], v: [Float], dModel C: Int, 
 ///     ds = p ⊙ (dp − Σ_j dp ⊙ p)               (softmax; masked entries have p = 0, so ds = 0)
 ///     dq̃_h = ds_h · k̃_h,   dk̃_h = ds_hᵀ · q̃_h  (q̃, k̃ the vectors as compared)
 ///     scaled_dot: dq = dq̃/√D;  cosine: dx = (dx̂ − x̂ (x̂·dx̂)) / max(‖x‖, 1e-8) per head
-public func attentionBackward(dz: [Float], v: [Float], activations a: AttentionActivations, dModel C: Int, heads H: Int,
-                              similarity: ModelConfig.Similarity) -> (dq: [Float], dk: [Float], dv: [Float]) {
+public func attentionBackward<T: Scalar>(dz: [T], v: [T], activations a: AttentionActivations<T>, dModel C: Int, heads H: Int,
+                                         similarity: ModelConfig.Similarity) -> (dq: [T], dk: [T], dv: [T]) {
     let D = C / H
     let Tq = dz.count / C, Tk = v.count / C
-    var dv = [Float](repeating: 0, count: Tk * C)
-    var dp = [Float](repeating: 0, count: H * Tq * Tk)
-    var dq = [Float](repeating: 0, count: Tq * C)
-    var dk = [Float](repeating: 0, count: Tk * C)
+    var dv = [T](repeating: 0, count: Tk * C)
+    var dp = [T](repeating: 0, count: H * Tq * Tk)
+    var dq = [T](repeating: 0, count: Tq * C)
+    var dk = [T](repeating: 0, count: Tk * C)
     dz.withUnsafeBufferPointer { dzp in
         v.withUnsafeBufferPointer { vp in
             a.pattern.withUnsafeBufferPointer { pp in
@@ -108,7 +113,7 @@ public func attentionBackward(dz: [Float], v: [Float], activations a: AttentionA
     var ds = dp
     for r in 0..<(H * Tq) {
         let base = r * Tk
-        var dot: Float = 0
+        var dot: T = 0
         for j in 0..<Tk { dot += dp[base + j] * a.pattern[base + j] }
         for j in 0..<Tk { ds[base + j] = a.pattern[base + j] * (dp[base + j] - dot) }
     }
@@ -130,7 +135,7 @@ public func attentionBackward(dz: [Float], v: [Float], activations a: AttentionA
     }
     switch similarity {
     case .scaledDot:
-        let scale = Float(1 / Double(D).squareRoot())
+        let scale = T(1 / Double(D).squareRoot())
         for i in dq.indices { dq[i] *= scale }
     case .dot:
         break
@@ -142,13 +147,13 @@ public func attentionBackward(dz: [Float], v: [Float], activations a: AttentionA
 }
 
 /// x̂ = x / max(‖x‖, 1e-8) for each head's slice of each row, in place; returns the lengths [rows, H].
-func normalizeHeads(_ x: inout [Float], rows: Int, C: Int, D: Int) -> [Float] {
+func normalizeHeads<T: Scalar>(_ x: inout [T], rows: Int, C: Int, D: Int) -> [T] {
     let H = C / D
-    var norms = [Float](repeating: 0, count: rows * H)
+    var norms = [T](repeating: 0, count: rows * H)
     for r in 0..<rows {
         for h in 0..<H {
             let base = r * C + h * D
-            var ss: Float = 0
+            var ss: T = 0
             for d in 0..<D { ss += x[base + d] * x[base + d] }
             let n = ss.squareRoot()
             norms[r * H + h] = n
@@ -160,7 +165,7 @@ func normalizeHeads(_ x: inout [Float], rows: Int, C: Int, D: Int) -> [Float] {
 }
 
 /// Backward of `normalizeHeads`: dx = (dx̂ − x̂ ⟨x̂, dx̂⟩) / ‖x‖ (or dx̂ / 1e-8 where the length was clamped).
-func normalizeHeadsBackward(_ g: inout [Float], unit: [Float], norms: [Float], rows: Int, C: Int, D: Int) {
+func normalizeHeadsBackward<T: Scalar>(_ g: inout [T], unit: [T], norms: [T], rows: Int, C: Int, D: Int) {
     let H = C / D
     for r in 0..<rows {
         for h in 0..<H {
@@ -170,7 +175,7 @@ func normalizeHeadsBackward(_ g: inout [Float], unit: [Float], norms: [Float], r
                 for d in 0..<D { g[base + d] /= 1e-8 }
                 continue
             }
-            var dot: Float = 0
+            var dot: T = 0
             for d in 0..<D { dot += unit[base + d] * g[base + d] }
             for d in 0..<D { g[base + d] = (g[base + d] - unit[base + d] * dot) / n }
         }

@@ -1,24 +1,24 @@
 import Foundation
 
 /// The feed-forward block's nonlinearity, applied elementwise in place.
-public func activate(_ x: inout [Float], _ kind: ModelConfig.Activation) {
+public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) {
     switch kind {
     case .relu:
         for i in x.indices where x[i] < 0 { x[i] = 0 }
     case .gelu:  // x · Φ(x) = ½x(1 + erf(x/√2))
-        for i in x.indices { x[i] = 0.5 * x[i] * (1 + erff(x[i] * 0.70710678118654752)) }
+        for i in x.indices { x[i] = 0.5 * x[i] * (1 + T.erf(x[i] * 0.70710678118654752)) }
     case .geluNew:  // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
         for i in x.indices {
             let v = x[i]
-            x[i] = 0.5 * v * (1 + tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+            x[i] = 0.5 * v * (1 + T.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))
         }
     case .swish, .silu:  // x · σ(x)
-        for i in x.indices { x[i] = x[i] / (1 + expf(-x[i])) }
+        for i in x.indices { x[i] = x[i] / (1 + T.exp(-x[i])) }
     }
 }
 
 /// The derivative of the activation at the pre-activation values `x`, times `dy`:  dx = dy · act′(x).
-public func activationBackward(dy: [Float], x: [Float], _ kind: ModelConfig.Activation) -> [Float] {
+public func activationBackward<T: Scalar>(dy: [T], x: [T], _ kind: ModelConfig.Activation) -> [T] {
     var dx = dy
     switch kind {
     case .relu:
@@ -26,19 +26,21 @@ public func activationBackward(dy: [Float], x: [Float], _ kind: ModelConfig.Acti
     case .gelu:  // Φ(x) + x φ(x)
         for i in x.indices {
             let v = x[i]
-            let cdf = 0.5 * (1 + erff(v * 0.70710678118654752))
-            let pdf = expf(-0.5 * v * v) * 0.3989422804014327
+            let cdf = 0.5 * (1 + T.erf(v * 0.70710678118654752))
+            let pdf = T.exp(-0.5 * v * v) * 0.3989422804014327
             dx[i] *= cdf + v * pdf
         }
     case .geluNew:  // ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²),  t = tanh(√(2/π)(x + 0.044715x³))
         for i in x.indices {
             let v = x[i]
-            let t = tanhf(0.7978845608028654 * (v + 0.044715 * v * v * v))
-            dx[i] *= 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * 0.7978845608028654 * (1 + 3 * 0.044715 * v * v)
+            let t = T.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))
+            let inner: T = 0.7978845608028654 * (1 + 3 * 0.044715 * v * v)
+            let slope: T = 0.5 * v * (1 - t * t) * inner
+            dx[i] *= 0.5 * (1 + t) + slope
         }
     case .swish, .silu:  // σ(x)(1 + x(1 − σ(x)))
         for i in x.indices {
-            let s = 1 / (1 + expf(-x[i]))
+            let s = 1 / (1 + T.exp(-x[i]))
             dx[i] *= s * (1 + x[i] * (1 - s))
         }
     }

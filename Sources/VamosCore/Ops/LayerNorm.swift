@@ -20,13 +20,13 @@ public struct LayerNorm: Sendable {
 
 /// LN forward, keeping x̂ = (x − mean)/√(var + ε) [rows, C] and 1/√(var + ε) [rows] for the backward
 /// pass. Statistics are accumulated in double.
-public func layerNormForward(_ x: [Float], gamma: [Float], beta: [Float], eps: Float)
-    -> (y: [Float], xhat: [Float], rstd: [Float]) {
+public func layerNormForward<T: Scalar>(_ x: [T], gamma: [T], beta: [T], eps: T)
+    -> (y: [T], xhat: [T], rstd: [T]) {
     let C = gamma.count
     let rows = x.count / C
-    var y = [Float](repeating: 0, count: x.count)
-    var xhat = [Float](repeating: 0, count: x.count)
-    var rstd = [Float](repeating: 0, count: rows)
+    var y = [T](repeating: 0, count: x.count)
+    var xhat = [T](repeating: 0, count: x.count)
+    var rstd = [T](repeating: 0, count: rows)
     for r in 0..<rows {
         let base = r * C
         var mean: Double = 0
@@ -36,9 +36,9 @@ public func layerNormForward(_ x: [Float], gamma: [Float], beta: [Float], eps: F
         for j in 0..<C { let d = Double(x[base + j]) - mean; variance += d * d }
         variance /= Double(C)
         let inv = 1 / (variance + Double(eps)).squareRoot()
-        rstd[r] = Float(inv)
+        rstd[r] = T(inv)
         for j in 0..<C {
-            let n = Float((Double(x[base + j]) - mean) * inv)
+            let n = T((Double(x[base + j]) - mean) * inv)
             xhat[base + j] = n
             y[base + j] = n * gamma[j] + beta[j]
         }
@@ -48,14 +48,14 @@ public func layerNormForward(_ x: [Float], gamma: [Float], beta: [Float], eps: F
 
 /// LN backward:  dx = rstd · (g − mean(g) − x̂ · mean(g ⊙ x̂)),  g = dy ⊙ γ;
 /// dγ += Σ_rows dy ⊙ x̂,  dβ += Σ_rows dy.
-public func layerNormBackward(dy: [Float], xhat: [Float], rstd: [Float], gamma: [Float],
-                              dGamma: inout [Float], dBeta: inout [Float]) -> [Float] {
+public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [T],
+                                         dGamma: inout [T], dBeta: inout [T]) -> [T] {
     let C = gamma.count
     let rows = dy.count / C
-    var dx = [Float](repeating: 0, count: dy.count)
+    var dx = [T](repeating: 0, count: dy.count)
     for r in 0..<rows {
         let base = r * C
-        var meanG: Float = 0, meanGX: Float = 0
+        var meanG: T = 0, meanGX: T = 0
         for j in 0..<C {
             let g = dy[base + j] * gamma[j]
             meanG += g
@@ -63,8 +63,8 @@ public func layerNormBackward(dy: [Float], xhat: [Float], rstd: [Float], gamma: 
             dGamma[j] += dy[base + j] * xhat[base + j]
             dBeta[j] += dy[base + j]
         }
-        meanG /= Float(C)
-        meanGX /= Float(C)
+        meanG /= T(C)
+        meanGX /= T(C)
         for j in 0..<C {
             let g = dy[base + j] * gamma[j]
             dx[base + j] = rstd[r] * (g - meanG - xhat[base + j] * meanGX)

@@ -20,7 +20,7 @@ public struct Linear: Sendable {
 }
 
 /// Linear forward on raw parameters: y[N, out] = x[N, in] · W[out, in]ᵀ + b.
-public func linearForward(_ x: [Float], weight: [Float], bias: [Float]?, in inFeatures: Int, out outFeatures: Int) -> [Float] {
+public func linearForward<T: Scalar>(_ x: [T], weight: [T], bias: [T]?, in inFeatures: Int, out outFeatures: Int) -> [T] {
     let rows = x.count / inFeatures
     var y = matmul(x, weight, M: rows, N: outFeatures, K: inFeatures, transposeB: true)
     if let bias {
@@ -30,10 +30,10 @@ public func linearForward(_ x: [Float], weight: [Float], bias: [Float]?, in inFe
 }
 
 /// Linear backward:  dx = dy · W,   dW += dyᵀ · x,   db += Σ_rows dy.
-public func linearBackward(dy: [Float], x: [Float], weight: [Float], in inFeatures: Int, out outFeatures: Int,
-                           dWeight: inout [Float], dBias: UnsafeMutableBufferPointer<Float>?) -> [Float] {
+public func linearBackward<T: Scalar>(dy: [T], x: [T], weight: [T], in inFeatures: Int, out outFeatures: Int,
+                                      dWeight: inout [T], dBias: UnsafeMutableBufferPointer<T>?) -> [T] {
     let rows = dy.count / outFeatures
-    var dx = [Float](repeating: 0, count: rows * inFeatures)
+    var dx = [T](repeating: 0, count: rows * inFeatures)
     dy.withUnsafeBufferPointer { dyp in
         weight.withUnsafeBufferPointer { wp in
             dx.withUnsafeMutableBufferPointer { dxp in

@@ -1,6 +1,4 @@
-import CBLAS
-
-/// The one matrix product every layer uses (BLAS `sgemm`).
+/// The one matrix product every layer uses (BLAS `gemm`).
 ///
 ///     C[M, N] = op(A) · op(B) (+ C when `accumulate`)
 ///     op(A) = A, stored [M, K], or Aᵀ with A stored [K, M] (`transposeA`, for weight gradients)
@@ -8,10 +6,10 @@ import CBLAS
 ///
 /// `lda`, `ldb`, `ldc` are row strides, so a head's slice of a `[T, C]` buffer can be used in place.
 @inline(__always)
-public func matmul(
-    _ A: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
-    _ B: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
-    _ C: UnsafeMutablePointer<Float>, ldc: Int,
+public func matmul<T: Scalar>(
+    _ A: UnsafePointer<T>, lda: Int, transposeA: Bool = false,
+    _ B: UnsafePointer<T>, ldb: Int, transposeB: Bool,
+    _ C: UnsafeMutablePointer<T>, ldc: Int,
     M: Int, N: Int, K: Int, accumulate: Bool = false
 ) {
     if M == 0 || N == 0 { return }
@@ -19,17 +17,14 @@ public func matmul(
         if !accumulate { for i in 0..<M { (C + i * ldc).update(repeating: 0, count: N) } }
         return
     }
-    cblas_sgemm(
-        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-        Int32(M), Int32(N), Int32(K),
-        1, A, Int32(lda), B, Int32(ldb),
-        accumulate ? 1 : 0, C, Int32(ldc))
+    T.gemm(transA: transposeA, transB: transposeB, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb,
+           beta: accumulate ? 1 : 0, C: C, ldc: ldc)
 }
 
 /// `A[M, K] · op(B)` for whole, contiguous buffers.
-public func matmul(_ A: [Float], _ B: [Float], M: Int, N: Int, K: Int, transposeB: Bool) -> [Float] {
+public func matmul<T: Scalar>(_ A: [T], _ B: [T], M: Int, N: Int, K: Int, transposeB: Bool) -> [T] {
     precondition(A.count == M * K && B.count == K * N, "matmul: buffer sizes do not match [\(M),\(K)]·[\(K),\(N)]")
-    var C = [Float](repeating: 0, count: M * N)
+    var C = [T](repeating: 0, count: M * N)
     A.withUnsafeBufferPointer { a in
         B.withUnsafeBufferPointer { b in
             C.withUnsafeMutableBufferPointer { c in

@@ -2,19 +2,19 @@ import Foundation
 
 /// softmax(x)_j = exp(x_j − max x) / Σ_k exp(x_k − max x), over each row of `x[rows, n]`, in place.
 /// `-infinity` entries (masked positions) become exactly 0.
-public func softmaxRows(_ x: inout [Float], rows: Int, n: Int) {
+public func softmaxRows<T: Scalar>(_ x: inout [T], rows: Int, n: Int) {
     x.withUnsafeMutableBufferPointer { p in
         for r in 0..<rows {
             let row = p.baseAddress! + r * n
-            var m = -Float.infinity
+            var m = -T.infinity
             for j in 0..<n where row[j] > m { m = row[j] }
             if m == -.infinity {  // every position masked: no distribution; leave zeros
                 for j in 0..<n { row[j] = 0 }
                 continue
             }
-            var sum: Float = 0
+            var sum: T = 0
             for j in 0..<n {
-                let e = expf(row[j] - m)
+                let e = T.exp(row[j] - m)
                 row[j] = e
                 sum += e
             }

@@ -6,19 +6,19 @@ import Foundation
 ///     q = (1 − ε)·onehot(label) + ε/V,    loss = −Σ_j q_j log p_j,    dlogits = (p − q) / N_labelled
 ///
 /// Returns the mean loss (accumulated in double) and dlogits.
-public func crossEntropyForwardBackward(logits: [Float], labels: [Int], vocab V: Int, labelSmoothing eps: Float)
-    -> (loss: Double, dlogits: [Float]) {
+public func crossEntropyForwardBackward<T: Scalar>(logits: [T], labels: [Int], vocab V: Int, labelSmoothing eps: T)
+    -> (loss: Double, dlogits: [T]) {
     let n = labels.filter { $0 >= 0 }.count
-    guard n > 0 else { return (0, [Float](repeating: 0, count: logits.count)) }
-    var d = [Float](repeating: 0, count: logits.count)
+    guard n > 0 else { return (0, [T](repeating: 0, count: logits.count)) }
+    var d = [T](repeating: 0, count: logits.count)
     var total: Double = 0
-    let inv = 1 / Float(n)
+    let inv = 1 / T(n)
     for (r, label) in labels.enumerated() where label >= 0 {
         let base = r * V
-        var m = -Float.infinity
+        var m = -T.infinity
         for j in 0..<V { m = max(m, logits[base + j]) }
         var sum: Double = 0
-        for j in 0..<V { sum += Double(expf(logits[base + j] - m)) }
+        for j in 0..<V { sum += Foundation.exp(Double(logits[base + j] - m)) }
         let lse = Double(m) + log(sum)
         var rowLoss = (1 - Double(eps)) * (lse - Double(logits[base + label]))
         if eps > 0 {
@@ -28,8 +28,8 @@ public func crossEntropyForwardBackward(logits: [Float], labels: [Int], vocab V:
         }
         total += rowLoss
         for j in 0..<V {
-            let p = Float(exp(Double(logits[base + j]) - lse))
-            let q = (j == label ? 1 - eps : 0) + eps / Float(V)
+            let p = T(Foundation.exp(Double(logits[base + j]) - lse))
+            let q = (j == label ? 1 - eps : 0) + eps / T(V)
             d[base + j] = (p - q) * inv
         }
     }

@@ -9,7 +9,7 @@ import Darwin
 /// extra files) so that it appears whole or not at all: everything is written under a temporary
 /// name beside it, then renamed into place (swapped atomically with an existing directory).
 public enum ModelWriter {
-    public static func write(to dir: String, config: JSONObject, parameters: Parameters,
+    public static func write(to dir: String, config: JSONObject, parameters: Parameters<Float>,
                              sourceVocabulary: [(String, Int)], targetVocabulary: [(String, Int)]?,
                              extraFiles: [(String, [UInt8])] = [], extraTensors: [(String, [(String, Tensor)])] = []) throws {
         let tmp = "\(dir).tmp-\(getpid())"

@@ -16,13 +16,13 @@ public final class AdamW {
     public var m: [String: [Float]]
     public var v: [String: [Float]]
 
-    public init(parameters: Parameters, weightDecay: Float = 0) {
+    public init(parameters: Parameters<Float>, weightDecay: Float = 0) {
         self.weightDecay = weightDecay
         m = parameters.values.mapValues { [Float](repeating: 0, count: $0.count) }
         v = m
     }
 
-    public func update(_ p: Parameters, lr: Float) {
+    public func update(_ p: Parameters<Float>, lr: Float) {
         step += 1
         let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
         for name in p.names {
@@ -46,7 +46,7 @@ public final class AdamW {
 
 /// Scales all gradients so their global L2 norm is at most `maxNorm`; returns the norm before.
 @discardableResult
-public func clipGradients(_ p: Parameters, maxNorm: Float) -> Float {
+public func clipGradients(_ p: Parameters<Float>, maxNorm: Float) -> Float {
     var ss: Double = 0
     for name in p.names { for g in p.grads[name]! { ss += Double(g) * Double(g) } }
     let norm = Float(ss.squareRoot())

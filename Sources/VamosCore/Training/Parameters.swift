@@ -1,38 +1,38 @@
 /// All trainable weights of a model, by checkpoint name, with a gradient buffer for each.
-public final class Parameters {
+public final class Parameters<F: Scalar> {
     public let config: ModelConfig
     /// Names in a fixed order (`CheckpointNames.parameterShapes`).
     public let names: [String]
     public let shapes: [String: [Int]]
-    public var values: [String: [Float]]
-    public var grads: [String: [Float]]
+    public var values: [String: [F]]
+    public var grads: [String: [F]]
 
-    public init(config: ModelConfig, values: [String: [Float]]) {
+    public init(config: ModelConfig, values: [String: [F]]) {
         self.config = config
         let list = CheckpointNames.parameterShapes(config)
         names = list.map(\.name)
         shapes = Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0.shape) })
         self.values = values
-        grads = values.mapValues { [Float](repeating: 0, count: $0.count) }
+        grads = values.mapValues { [F](repeating: 0, count: $0.count) }
     }
 
     /// Fresh weights: Xavier-uniform linears, N(0, 1/√d_model) embeddings, LN γ = 1, β = 0, biases 0.
-    public static func initialized(config: ModelConfig, rng: inout SeededRandom) -> Parameters {
-        var values: [String: [Float]] = [:]
+    public static func initialized(config: ModelConfig, rng: inout SeededRandom) -> Parameters<F> {
+        var values: [String: [F]] = [:]
         for (name, shape) in CheckpointNames.parameterShapes(config) {
             let n = shape.reduce(1, *)
-            var v = [Float](repeating: 0, count: n)
+            var v = [F](repeating: 0, count: n)
             if name.hasSuffix("layer_norm.weight") {
-                v = [Float](repeating: 1, count: n)
+                v = [F](repeating: 1, count: n)
             } else if name.hasSuffix(".bias") || name == CheckpointNames.finalLogitsBias {
                 // zeros
             } else if name.contains("embed_tokens") || name == CheckpointNames.shared || name.contains("embed_positions")
                         || name == CheckpointNames.lmHead {
                 let std = 1 / Double(config.dModel).squareRoot()
-                for i in 0..<n { v[i] = Float(rng.normal() * std) }
+                for i in 0..<n { v[i] = F(Float(rng.normal() * std)) }
             } else {
                 let limit = (6 / Double(shape[0] + shape[1])).squareRoot()
-                for i in 0..<n { v[i] = Float((rng.uniform() * 2 - 1) * limit) }
+                for i in 0..<n { v[i] = F(Float((rng.uniform() * 2 - 1) * limit)) }
             }
             values[name] = v
         }
@@ -40,23 +40,28 @@ public final class Parameters {
     }
 
     /// The weights of a model directory.
-    public static func load(_ model: Model) throws -> Parameters {
-        var values: [String: [Float]] = [:]
+    public static func load(_ model: Model) throws -> Parameters<F> {
+        var values: [String: [F]] = [:]
         for (name, shape) in CheckpointNames.parameterShapes(model.config) {
-            values[name] = try model.weight(name, shape).data
+            values[name] = try model.weight(name, shape).data.map { F($0) }
         }
         return Parameters(config: model.config, values: values)
     }
 
     public func zeroGrads() {
-        for name in names { grads[name] = [Float](repeating: 0, count: values[name]!.count) }
+        for name in names { grads[name] = [F](repeating: 0, count: values[name]!.count) }
     }
 
     public var count: Int { names.reduce(0) { $0 + values[$1]!.count } }
 
-    /// As named tensors, in order (for safetensors).
+    /// As named float32 tensors, in order (for safetensors).
     public func tensors() -> [(String, Tensor)] {
-        names.map { ($0, Tensor(shape: shapes[$0]!, data: values[$0]!)) }
+        names.map { ($0, Tensor(shape: shapes[$0]!, data: values[$0]!.map { Float($0) })) }
+    }
+
+    /// The same weights in another number type.
+    public func converted<G: Scalar>(to: G.Type) -> Parameters<G> {
+        Parameters<G>(config: config, values: values.mapValues { $0.map { G($0) } })
     }
 
     /// Where the embedding of each side lives (one matrix when shared).

@@ -29,21 +29,21 @@ public struct StepReport: Sendable {
 /// continues exactly as an uninterrupted one.
 public final class Trainer {
     public let options: TrainingOptions
-    public let parameters: Parameters
+    public let parameters: Parameters<Float>
     public let optimizer: AdamW
-    public let model: TrainingModel
+    public let model: TrainingModel<Float>
     public let data: [(source: [Int], target: [Int])]
     public private(set) var step = 0
     public private(set) var epoch = 0
     public private(set) var cursor = 0
     private var order: [Int] = []
 
-    public init(parameters: Parameters, data: [(source: [Int], target: [Int])], options: TrainingOptions) {
+    public init(parameters: Parameters<Float>, data: [(source: [Int], target: [Int])], options: TrainingOptions) {
         self.parameters = parameters
         self.data = data
         self.options = options
         optimizer = AdamW(parameters: parameters, weightDecay: options.weightDecay)
-        model = TrainingModel(parameters: parameters)
+        model = TrainingModel<Float>(parameters: parameters)
         order = Trainer.order(epoch: 0, count: data.count, seed: options.seed)
     }
 

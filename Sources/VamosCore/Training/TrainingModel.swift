@@ -2,26 +2,27 @@
 /// needs, and the backward pass, written out layer by layer (llm.c style) on the same ops the
 /// stages use (`linearForward`, `attentionForward`, `layerNormForward`, `activate`, …).
 ///
-/// Shapes: B batch, T source length, S target length, C d_model, V target vocabulary.
+/// Shapes: B batch, T source length, S target length, C d_model, V target vocabulary; F is the
+/// number type (Float to train, Double for the gradient check).
 /// Every activation is a contiguous row-major [rows, width] buffer with rows = B·T or B·S.
-public final class TrainingModel {
-    public let parameters: Parameters
+public final class TrainingModel<F: Scalar> {
+    public let parameters: Parameters<F>
     var c: ModelConfig { parameters.config }
     private typealias N = CheckpointNames
 
-    public init(parameters: Parameters) { self.parameters = parameters }
+    public init(parameters: Parameters<F>) { self.parameters = parameters }
 
     // MARK: caches
 
-    struct NormCache { var xhat: [Float]; var rstd: [Float] }
+    struct NormCache { var xhat: [F]; var rstd: [F] }
     struct AttentionCache {
-        var hq: [Float]                         // [B·Tq, C] input of the q projection
-        var hkv: [Float]                        // [B·Tk, C] input of the k, v projections
-        var k: [Float], v: [Float]              // [B·Tk, C]
-        var acts: [AttentionActivations]        // per batch item
-        var z: [Float]                          // [B·Tq, C]
+        var hq: [F]                         // [B·Tq, C] input of the q projection
+        var hkv: [F]                        // [B·Tk, C] input of the k, v projections
+        var k: [F], v: [F]              // [B·Tk, C]
+        var acts: [AttentionActivations<F>]        // per batch item
+        var z: [F]                          // [B·Tq, C]
     }
-    struct FeedForwardCache { var x: [Float]; var h: [Float]; var a: [Float] }  // [rows, C], [rows, F], [rows, F]
+    struct FeedForwardCache { var x: [F]; var h: [F]; var a: [F] }  // [rows, C], [rows, F], [rows, F]
     enum SublayerCache { case attention(AttentionCache), feedForward(FeedForwardCache) }
     struct ResidualCache { var pre: NormCache?; var post: NormCache?; var sub: SublayerCache }
     struct Forward {
@@ -29,8 +30,8 @@ public final class TrainingModel {
         var encoderFinal: NormCache?
         var decoderLayers: [[ResidualCache]] = []
         var decoderFinal: NormCache?
-        var decoderOut: [Float] = []            // [B·S, C]
-        var logits: [Float] = []                // [B·S, V]
+        var decoderOut: [F] = []            // [B·S, C]
+        var logits: [F] = []                // [B·S, V]
     }
 
     // MARK: loss
@@ -43,9 +44,9 @@ public final class TrainingModel {
         try decoderForward(batch, memory: memory, &f)
         let V = c.decoderVocabSize
         let (loss, dlogits) = crossEntropyForwardBackward(logits: f.logits, labels: batch.labels, vocab: V,
-                                                          labelSmoothing: labelSmoothing)
+                                                          labelSmoothing: F(labelSmoothing))
         if backward {
-            var dMemory = [Float](repeating: 0, count: memory.count)
+            var dMemory = [F](repeating: 0, count: memory.count)
             decoderBackward(batch, dlogits: dlogits, f, dMemory: &dMemory)
             encoderBackward(batch, dOut: dMemory, f)
         }
@@ -54,15 +55,21 @@ public final class TrainingModel {
 
     // MARK: embeddings
 
-    func embed(_ ids: [Int], rows T: Int, batch B: Int, name: String, stack: String) throws -> [Float] {
+    func embed(_ ids: [Int], rows T: Int, batch B: Int, name: String, stack: String) throws -> [F] {
         let C = c.dModel
         let table = parameters.values[name]!
-        let scale: Float = c.scaleEmbedding ? Float(Double(C).squareRoot()) : 1
-        let pe = PositionalEncoding(kind: c.positionalEncoding, dModel: C, maxPositions: c.maxPositionEmbeddings,
-                                    learned: c.positionalEncoding == .learned
-                                        ? Tensor(shape: [c.maxPositionEmbeddings, C], data: parameters.values[N.embedPositions(stack)]!) : nil)
-        let p = try pe.values(count: T)                                       // [T, C]
-        var x = [Float](repeating: 0, count: B * T * C)                        // [B·T, C]
+        let scale: F = c.scaleEmbedding ? F(Double(C).squareRoot()) : 1
+        let p: [F]                                                            // [T, C]
+        if c.positionalEncoding == .learned {
+            guard T <= c.maxPositionEmbeddings else {
+                throw VamosError("sequence of \(T) positions is longer than the \(c.maxPositionEmbeddings) the model allows (max_position_embeddings)")
+            }
+            p = Array(parameters.values[N.embedPositions(stack)]![0..<(T * C)])
+        } else {
+            p = try PositionalEncoding(kind: c.positionalEncoding, dModel: C, maxPositions: c.maxPositionEmbeddings)
+                .values(count: T).map { F($0) }
+        }
+        var x = [F](repeating: 0, count: B * T * C)                        // [B·T, C]
         for b in 0..<B {
             for t in 0..<T {
                 let id = ids[b * T + t], row = (b * T + t) * C
@@ -72,9 +79,9 @@ public final class TrainingModel {
         return x
     }
 
-    func embedBackward(_ ids: [Int], rows T: Int, batch B: Int, dx: [Float], name: String, stack: String) {
+    func embedBackward(_ ids: [Int], rows T: Int, batch B: Int, dx: [F], name: String, stack: String) {
         let C = c.dModel
-        let scale: Float = c.scaleEmbedding ? Float(Double(C).squareRoot()) : 1
+        let scale: F = c.scaleEmbedding ? F(Double(C).squareRoot()) : 1
         withGrad(name) { dE in
             for b in 0..<B {
                 for t in 0..<T {
@@ -92,22 +99,22 @@ public final class TrainingModel {
 
     // MARK: building blocks
 
-    func normForward(_ prefix: String, _ x: [Float]) -> ([Float], NormCache) {
+    func normForward(_ prefix: String, _ x: [F]) -> ([F], NormCache) {
         let r = layerNormForward(x, gamma: parameters.values["\(prefix).weight"]!, beta: parameters.values["\(prefix).bias"]!,
-                                 eps: c.layerNormEps)
+                                 eps: F(c.layerNormEps))
         return (r.y, NormCache(xhat: r.xhat, rstd: r.rstd))
     }
 
     /// Lends a gradient buffer out of the dictionary (no copy, and no overlapping access when two
     /// buffers are needed at once).
-    func withGrad<R>(_ name: String, _ body: (inout [Float]) -> R) -> R {
+    func withGrad<R>(_ name: String, _ body: (inout [F]) -> R) -> R {
         var g = parameters.grads.removeValue(forKey: name)!
         let r = body(&g)
         parameters.grads[name] = g
         return r
     }
 
-    func normBackward(_ prefix: String, _ dy: [Float], _ cache: NormCache) -> [Float] {
+    func normBackward(_ prefix: String, _ dy: [F], _ cache: NormCache) -> [F] {
         withGrad("\(prefix).weight") { dGamma in
             withGrad("\(prefix).bias") { dBeta in
                 layerNormBackward(dy: dy, xhat: cache.xhat, rstd: cache.rstd, gamma: parameters.values["\(prefix).weight"]!,
@@ -116,16 +123,16 @@ public final class TrainingModel {
         }
     }
 
-    func linear(_ prefix: String, _ x: [Float], in i: Int, out o: Int) -> [Float] {
+    func linear(_ prefix: String, _ x: [F], in i: Int, out o: Int) -> [F] {
         linearForward(x, weight: parameters.values["\(prefix).weight"]!, bias: parameters.values["\(prefix).bias"], in: i, out: o)
     }
 
-    func linearBack(_ prefix: String, _ dy: [Float], x: [Float], in i: Int, out o: Int) -> [Float] {
+    func linearBack(_ prefix: String, _ dy: [F], x: [F], in i: Int, out o: Int) -> [F] {
         linearBack(weight: "\(prefix).weight", bias: parameters.grads["\(prefix).bias"] != nil ? "\(prefix).bias" : nil,
                    dy, x: x, in: i, out: o)
     }
 
-    func linearBack(weight: String, bias: String?, _ dy: [Float], x: [Float], in i: Int, out o: Int) -> [Float] {
+    func linearBack(weight: String, bias: String?, _ dy: [F], x: [F], in i: Int, out o: Int) -> [F] {
         let w = parameters.values[weight]!
         return withGrad(weight) { dW in
             guard let bias else { return linearBackward(dy: dy, x: x, weight: w, in: i, out: o, dWeight: &dW, dBias: nil) }
@@ -136,21 +143,22 @@ public final class TrainingModel {
     }
 
     /// Multi-head attention of `h` [B·Tq, C] over `memory` [B·Tk, C] (h itself for self-attention).
-    func attentionForward(_ p: String, h: [Float], memory: [Float], B: Int, validKeys: [Int], causal: Bool)
-        -> ([Float], AttentionCache) {
+    func attentionForward(_ p: String, h: [F], memory: [F], B: Int, validKeys: [Int], causal: Bool)
+        -> ([F], AttentionCache) {
         let C = c.dModel, H = p.hasPrefix("model.encoder") ? c.encoderAttentionHeads : c.decoderAttentionHeads
         let P = N.projections
         let q = linear("\(p).\(P.q)", h, in: C, out: C)
         let k = linear("\(p).\(P.k)", memory, in: C, out: C)
         let v = linear("\(p).\(P.v)", memory, in: C, out: C)
         let Tq = h.count / C / B, Tk = memory.count / C / B
-        var acts: [AttentionActivations] = []
-        var z = [Float](repeating: 0, count: h.count)
+        var acts: [AttentionActivations<F>] = []
+        var z = [F](repeating: 0, count: h.count)
         for b in 0..<B {
-            let a = VamosCore.attentionForward(
-                q: Array(q[(b * Tq * C)..<((b + 1) * Tq * C)]), k: Array(k[(b * Tk * C)..<((b + 1) * Tk * C)]),
-                v: Array(v[(b * Tk * C)..<((b + 1) * Tk * C)]), dModel: C, heads: H, similarity: c.similarity,
-                causal: causal, validKeys: validKeys[b])
+            let qb: [F] = Array(q[(b * Tq * C)..<((b + 1) * Tq * C)])
+            let kb: [F] = Array(k[(b * Tk * C)..<((b + 1) * Tk * C)])
+            let vb: [F] = Array(v[(b * Tk * C)..<((b + 1) * Tk * C)])
+            let a = VamosCore.attentionForward(q: qb, k: kb, v: vb, dModel: C, heads: H, similarity: c.similarity,
+                                               causal: causal, validKeys: validKeys[b])
             z.replaceSubrange((b * Tq * C)..<((b + 1) * Tq * C), with: a.z)
             acts.append(a)
         }
@@ -159,18 +167,18 @@ public final class TrainingModel {
     }
 
     /// Returns d(h); adds d(memory) into `dMemory` when given (encoder–decoder attention), else into d(h).
-    func attentionBackward(_ p: String, dOut: [Float], _ a: AttentionCache, B: Int, dMemory: UnsafeMutableBufferPointer<Float>?) -> [Float] {
+    func attentionBackward(_ p: String, dOut: [F], _ a: AttentionCache, B: Int, dMemory: UnsafeMutableBufferPointer<F>?) -> [F] {
         let C = c.dModel, H = p.hasPrefix("model.encoder") ? c.encoderAttentionHeads : c.decoderAttentionHeads
         let P = N.projections
         let dz = linearBack("\(p).\(P.out)", dOut, x: a.z, in: C, out: C)
         let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
-        var dq = [Float](repeating: 0, count: a.hq.count)
-        var dk = [Float](repeating: 0, count: a.hkv.count)
-        var dv = [Float](repeating: 0, count: a.hkv.count)
+        var dq = [F](repeating: 0, count: a.hq.count)
+        var dk = [F](repeating: 0, count: a.hkv.count)
+        var dv = [F](repeating: 0, count: a.hkv.count)
         for b in 0..<B {
-            let g = VamosCore.attentionBackward(dz: Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)]),
-                                                v: Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)]),
-                                                activations: a.acts[b], dModel: C, heads: H, similarity: c.similarity)
+            let dzb: [F] = Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)])
+            let vb: [F] = Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)])
+            let g = VamosCore.attentionBackward(dz: dzb, v: vb, activations: a.acts[b], dModel: C, heads: H, similarity: c.similarity)
             dq.replaceSubrange((b * Tq * C)..<((b + 1) * Tq * C), with: g.dq)
             dk.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dk)
             dv.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dv)
@@ -186,7 +194,7 @@ public final class TrainingModel {
         return dh
     }
 
-    func feedForwardForward(_ p: String, _ x: [Float], width F: Int) -> ([Float], FeedForwardCache) {
+    func feedForwardForward(_ p: String, _ x: [F], width F: Int) -> ([F], FeedForwardCache) {
         let C = c.dModel
         let h = linear("\(p).\(N.fc1)", x, in: C, out: F)
         var a = h
@@ -194,7 +202,7 @@ public final class TrainingModel {
         return (linear("\(p).\(N.fc2)", a, in: F, out: C), FeedForwardCache(x: x, h: h, a: a))
     }
 
-    func feedForwardBackward(_ p: String, _ dOut: [Float], _ f: FeedForwardCache, width F: Int) -> [Float] {
+    func feedForwardBackward(_ p: String, _ dOut: [F], _ f: FeedForwardCache, width F: Int) -> [F] {
         let C = c.dModel
         let da = linearBack("\(p).\(N.fc2)", dOut, x: f.a, in: F, out: C)
         let dh = activationBackward(dy: da, x: f.h, c.activation)
@@ -202,7 +210,7 @@ public final class TrainingModel {
     }
 
     /// post: LN(x + f(x));  pre: x + f(LN(x));  none: x + f(x)
-    func residualForward(_ normName: String, _ x: [Float], _ f: ([Float]) -> ([Float], SublayerCache)) -> ([Float], ResidualCache) {
+    func residualForward(_ normName: String, _ x: [F], _ f: ([F]) -> ([F], SublayerCache)) -> ([F], ResidualCache) {
         var pre: NormCache? = nil, post: NormCache? = nil
         var input = x
         if c.layerNorm == .pre { let r = normForward(normName, x); input = r.0; pre = r.1 }
@@ -213,7 +221,7 @@ public final class TrainingModel {
         return (sum, ResidualCache(pre: pre, post: post, sub: sub))
     }
 
-    func residualBackward(_ normName: String, _ dOut: [Float], _ r: ResidualCache, _ fBack: ([Float]) -> [Float]) -> [Float] {
+    func residualBackward(_ normName: String, _ dOut: [F], _ r: ResidualCache, _ fBack: ([F]) -> [F]) -> [F] {
         var dSum = dOut
         if let post = r.post { dSum = normBackward(normName, dOut, post) }
         var dIn = fBack(dSum)
@@ -224,7 +232,7 @@ public final class TrainingModel {
 
     // MARK: encoder
 
-    func encoderForward(_ batch: Batch, _ f: inout Forward) throws -> [Float] {
+    func encoderForward(_ batch: Batch, _ f: inout Forward) throws -> [F] {
         let B = batch.size, T = batch.sourceLength
         var x = try embed(batch.source, rows: T, batch: B, name: parameters.sourceEmbeddingName, stack: "encoder")
         for l in 0..<c.encoderLayers {
@@ -254,7 +262,7 @@ public final class TrainingModel {
         return x
     }
 
-    func encoderBackward(_ batch: Batch, dOut: [Float], _ f: Forward) {
+    func encoderBackward(_ batch: Batch, dOut: [F], _ f: Forward) {
         let B = batch.size, T = batch.sourceLength
         var dx = dOut
         if let n = f.encoderFinal { dx = normBackward(N.stackNorm("encoder"), dx, n) }
@@ -275,7 +283,7 @@ public final class TrainingModel {
 
     // MARK: decoder and output
 
-    func decoderForward(_ batch: Batch, memory: [Float], _ f: inout Forward) throws {
+    func decoderForward(_ batch: Batch, memory: [F], _ f: inout Forward) throws {
         let B = batch.size, S = batch.targetLength, C = c.dModel
         var x = try embed(batch.decoderInput, rows: S, batch: B, name: parameters.targetEmbeddingName, stack: "decoder")
         let selfKeys = [Int](repeating: S, count: B)  // the causal mask already hides padding from real positions
@@ -313,7 +321,7 @@ public final class TrainingModel {
                                  bias: c.finalLogitsBias ? parameters.values[N.finalLogitsBias]! : nil, in: C, out: c.decoderVocabSize)
     }
 
-    func decoderBackward(_ batch: Batch, dlogits: [Float], _ f: Forward, dMemory: inout [Float]) {
+    func decoderBackward(_ batch: Batch, dlogits: [F], _ f: Forward, dMemory: inout [F]) {
         let B = batch.size, S = batch.targetLength, C = c.dModel, V = c.decoderVocabSize
         var dx = linearBack(weight: parameters.outputWeightName, bias: c.finalLogitsBias ? N.finalLogitsBias : nil,
                             dlogits, x: f.decoderOut, in: C, out: V)

@@ -48,7 +48,7 @@ public final class TrainingRun {
             sourceVocabulary = model.sourceVocabulary.tokens.enumerated().map { ($0.element, $0.offset) }
             targetVocabulary = model.targetVocabulary.tokens.enumerated().map { ($0.element, $0.offset) }
             let data = try TrainingRun.encode(setup.corpus, sourceVocabulary, targetVocabulary, eos: modelConfig.eosTokenID)
-            trainer = Trainer(parameters: try Parameters.load(model), data: data, options: o)
+            trainer = Trainer(parameters: try Parameters<Float>.load(model), data: data, options: o)
             let statePath = latest + "/trainer.json"
             guard var stateBytes = readFile(statePath) else { throw VamosError("\(latest): checkpoint has no trainer.json") }
             guard let state = try JSONCodec.parse(bytes: &stateBytes, what: statePath).objectValue else {
@@ -77,7 +77,7 @@ public final class TrainingRun {
         targetVocabulary = tv
         let data = try TrainingRun.encode(setup.corpus, sv, tv, eos: eos)
         var rng = SeededRandom(seed: o.seed)
-        trainer = Trainer(parameters: Parameters.initialized(config: modelConfig, rng: &rng), data: data, options: o)
+        trainer = Trainer(parameters: Parameters<Float>.initialized(config: modelConfig, rng: &rng), data: data, options: o)
     }
 
     /// Word ids of every pair, `<EOS>` appended on both sides (unknown words → `<unk>` when the

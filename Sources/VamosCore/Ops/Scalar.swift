@@ -1,0 +1,42 @@
+import CBLAS
+import Foundation
+
+/// The number types the math runs in: Float everywhere (stages, training), Double where a check
+/// needs more precision than float32 has (the gradient check compares finite differences of the
+/// loss, which float32 rounding would swamp). One generic code path serves both.
+public protocol Scalar: BinaryFloatingPoint, Sendable {
+    /// C = op(A)·op(B) + beta·C, row-major (BLAS sgemm / dgemm).
+    static func gemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
+                     A: UnsafePointer<Self>, lda: Int, B: UnsafePointer<Self>, ldb: Int,
+                     beta: Self, C: UnsafeMutablePointer<Self>, ldc: Int)
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func erf(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+}
+
+extension Float: Scalar {
+    @inline(__always)
+    public static func gemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, A: UnsafePointer<Float>, lda: Int,
+                            B: UnsafePointer<Float>, ldb: Int, beta: Float, C: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(M), Int32(N), Int32(K), 1, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+    }
+    @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
+    @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
+    @inline(__always) public static func erf(_ x: Float) -> Float { erff(x) }
+    @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
+}
+
+extension Double: Scalar {
+    @inline(__always)
+    public static func gemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, A: UnsafePointer<Double>, lda: Int,
+                            B: UnsafePointer<Double>, ldb: Int, beta: Double, C: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(M), Int32(N), Int32(K), 1, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+    }
+    @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }
+    @inline(__always) public static func erf(_ x: Double) -> Double { Foundation.erf(x) }
+    @inline(__always) public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+}
