@@ -4,7 +4,7 @@ import PackageDescription
 
 let stages = ["tokenize", "embed", "posenc", "encode", "decode", "detokenize"]
 /// Tools around the pipeline.
-let tools = ["train"]
+let tools = ["train", "tensor"]
 
 let package = Package(
     name: "Vamos",
