@@ -14,7 +14,6 @@ import argparse
 import hashlib
 import os
 import random
-import sys
 from collections import Counter
 
 SEED = 20240605
@@ -33,10 +32,10 @@ N_LETS_GO = 300                 # "let's go to ..." pairs in training
 # Columns: english singular | english plural ("-" = mass noun) | spanish singular |
 #          spanish plural | gender | class | tags (used by verb object lists)
 NOUN_TABLE = """
-man|men|hombre|hombres|m|H|
-woman|women|mujer|mujeres|f|H|
-boy|boys|niño|niños|m|H|
-girl|girls|niña|niñas|f|H|
+man|men|hombre|hombres|m|H|nopos
+woman|women|mujer|mujeres|f|H|nopos
+boy|boys|niño|niños|m|H|nopos
+girl|girls|niña|niñas|f|H|nopos
 father|fathers|padre|padres|m|H|
 mother|mothers|madre|madres|f|H|
 brother|brothers|hermano|hermanos|m|H|
@@ -46,8 +45,8 @@ daughter|daughters|hija|hijas|f|H|
 friend|friends|amigo|amigos|m|H|
 teacher|teachers|profesor|profesores|m|H|
 doctor|doctors|médico|médicos|m|H|
-king|kings|rey|reyes|m|H|
-queen|queens|reina|reinas|f|H|
+king|kings|rey|reyes|m|H|nopos
+queen|queens|reina|reinas|f|H|nopos
 grandfather|grandfathers|abuelo|abuelos|m|H|
 grandmother|grandmothers|abuela|abuelas|f|H|
 uncle|uncles|tío|tíos|m|H|
@@ -130,22 +129,22 @@ boat|boats|barco|barcos|m|V|
 house|houses|casa|casas|f|P|clean
 school|schools|escuela|escuelas|f|P|
 park|parks|parque|parques|m|P|
-market|markets|mercado|mercados|m|P|
+market|markets|mercado|mercados|m|P|nopos
 city|cities|ciudad|ciudades|f|P|
-beach|beaches|playa|playas|f|P|
+beach|beaches|playa|playas|f|P|nopos,on
 garden|gardens|jardín|jardines|m|P|
 kitchen|kitchens|cocina|cocinas|f|P|clean
 room|rooms|habitación|habitaciones|f|P|clean
-library|libraries|biblioteca|bibliotecas|f|P|
+library|libraries|biblioteca|bibliotecas|f|P|nopos
 store|stores|tienda|tiendas|f|P|
-museum|museums|museo|museos|m|P|
-hospital|hospitals|hospital|hospitales|m|P|
-river|rivers|río|ríos|m|P|
-forest|forests|bosque|bosques|m|P|
+museum|museums|museo|museos|m|P|nopos
+hospital|hospitals|hospital|hospitales|m|P|nopos
+river|rivers|río|ríos|m|P|nopos
+forest|forests|bosque|bosques|m|P|nopos
 restaurant|restaurants|restaurante|restaurantes|m|P|
 office|offices|oficina|oficinas|f|P|
-street|streets|calle|calles|f|P|
-farm|farms|granja|granjas|f|P|
+street|streets|calle|calles|f|P|nopos
+farm|farms|granja|granjas|f|P|on
 """
 
 # Adjectives: english | spanish m.sg f.sg m.pl f.pl | noun classes / noun keys it may modify.
@@ -167,7 +166,7 @@ old|viejo vieja viejos viejas|H A O C V P
 young|joven joven jóvenes jóvenes|H A
 good|bueno buena buenos buenas|H A FS FM D O I
 bad|malo mala malos malas|H A FS FM D I
-pretty|bonito bonita bonitos bonitas|H A O C P I
+pretty|bonito bonita bonitos bonitas|A O C P I
 beautiful|hermoso hermosa hermosos hermosas|H A P C I
 ugly|feo fea feos feas|A O C P
 cheap|barato barata baratos baratas|O C V FS FM D
@@ -480,7 +479,8 @@ class Clause:
         kind = comp[0]
         if kind == "inf":
             return ["to"] + comp[1].en.split() + Clause.comp_en(comp[2])
-        prep = {"obj": [], "loc": ["in"], "with": ["with"], "to": ["to"]}[kind]
+        prep = {"obj": [], "loc": ["on" if "on" in comp[1].noun.tags else "in"],
+                "with": ["with"], "to": ["to"]}[kind]
         return prep + comp[1].en()
 
     @staticmethod
@@ -625,6 +625,8 @@ class Gen:
                 continue
             if d == "bare" and not (noun.mass or plural):
                 continue
+            if d in ("my", "our", "his", "her") and "nopos" in noun.tags:
+                continue
             ok.append((d, w))
         det = wchoice(rng, ok)
         adj = force_adj
@@ -662,7 +664,7 @@ class Gen:
         if verb.takes_inf and allow_inf and not in_inf and rng.random() < 0.5:
             cands = [v for v in VERBS if not v.takes_inf and sc in v.subj
                      and (subj_noun is None or (subj_noun.key, v.key) not in self.heldout_sv)]
-            v2 = rng.choice(cands)
+            v2 = wchoice(rng, [(v, 4 if v.en == "go" else 1) for v in cands])  # "to go" -> "ir"
             return ("inf", v2, self.make_comp(v2, sc, adj_p, in_inf=True))
         opts = self.comp_options(verb, sc, in_inf)
         kind, nouns = None, None
@@ -842,6 +844,8 @@ def fixed_pairs(rng, heldout_an):
         if n.cls != "P":
             continue
         for det in ("the", "my", "our", "this", "that"):
+            if det in ("my", "our") and "nopos" in n.tags:
+                continue
             for adj in [None] + [a for a in ADJS if n in a.nouns
                                  and (a.key, n.key) not in set(heldout_an)]:
                 for adv in (None, 0, 1):
@@ -908,7 +912,8 @@ def surface_sv(en):
             if v in ("want", "need") and j + 2 < len(t) and t[j + 1] == "to" \
                     and t[j + 2] in EN_VERB_FORM:
                 out.add((EN_NOUN_FORM[w], EN_VERB_FORM[t[j + 2]]))
-    # questions: do/does DET (ADJ) NOUN VERB
+    # (questions need no extra case: "do/does DET (ADJ) NOUN VERB ..." also puts the subject
+    # noun directly before the verb)
     return out
 
 

@@ -46,8 +46,16 @@ public struct TensorTable {
 
     /// The summary line, then the values: a vector as one row, a matrix as a table, and higher ranks
     /// as one table per index of the leading axes ("head 0", …).
-    public func render(_ name: String, _ t: Tensor, doc: Document) -> String {
-        var out = [summary(name, t)]
+    public func render(_ name: String, _ tensor: Tensor, doc: Document) -> String {
+        var out = [summary(name, tensor)]
+        // [token, head, d_head] reads best one head at a time: show it as [head, token, d_head].
+        var t = tensor
+        if t.rank == 3, let axes = t.axes, axes[1] == "head" {
+            let (A, H, D) = (t.shape[0], t.shape[1], t.shape[2])
+            var data = [Float](repeating: 0, count: t.count)
+            for a in 0..<A { for h in 0..<H { for d in 0..<D { data[(h * A + a) * D + d] = t.data[(a * H + h) * D + d] } } }
+            t = Tensor(shape: [H, A, D], data: data, axes: [axes[1], axes[0], axes[2]])
+        }
         let axes = t.axes ?? t.shape.indices.map { "dim\($0)" }
         if t.rank == 0 || t.count == 0 { return out.joined(separator: "\n") }
         let cols = t.shape.last!, rows = t.rank >= 2 ? t.shape[t.rank - 2] : 1
