@@ -9,19 +9,13 @@ final class ReferenceTests: XCTestCase {
     func testEveryFixtureModelAgreesWithTorch() throws {
         for name in Repo.fixtureModels {
             let model = try Model(directory: Repo.fixtureModel(name))
-            let context = StageContext(stage: "test", model: model) { _ in }
-            let tokenize = TokenizeStage(context: context)
-            let embedding = try model.sourceEmbedding()
-            let positions = try model.positionalEncoding("encoder")
-            let encoder = try model.encoder()
-            let decoder = try model.decoder()
-            let output = try model.outputProjection()
+            let t = try Translator(model: model)
+            let (embedding, positions, encoder, decoder, output) = (t.embedding, t.positions, t.encoder, t.decoder, t.output)
             let cs = try referenceCases(name)
             XCTAssertGreaterThanOrEqual(cs.count, 6)
             for c in cs {
                 let what = "\(name) '\(c.text)'"
-                let (doc, _) = try tokenize.run(text: c.text)
-                let ids = try doc.ids("source", producer: "tokenize", stage: "test")
+                let ids = try t.sourceIDs(c.text)
                 XCTAssertEqual(ids, c.ids("source_ids"), "\(what): source ids")
                 let e = try embedding.forward(ids)
                 assertCloseToReference(e, try c.tensor("embeddings"), "\(what): embeddings")

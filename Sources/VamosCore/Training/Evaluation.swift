@@ -24,25 +24,12 @@ public struct EvaluationReport: Sendable {
 }
 
 public func evaluateTranslations(model: Model, corpus: ParallelCorpus, maxLength: Int? = nil) throws -> EvaluationReport {
-    let context = StageContext(stage: "evaluate", model: model) { _ in }
-    let tokenize = TokenizeStage(context: context)
-    let embedding = try model.sourceEmbedding()
-    let positions = try model.positionalEncoding("encoder")
-    let encoder = try model.encoder()
-    let decoder = try model.decoder()
-    let output = try model.outputProjection()
-    let detokenize = DetokenizeStage(context: context)
+    let translator = try Translator(model: model)
     var report = EvaluationReport()
     var references: [String] = []
     for (i, pair) in corpus.pairs.enumerated() {
-        let (doc, _) = try tokenize.run(text: pair.source.joined(separator: " "))
-        let ids = try doc.ids("source", producer: "tokenize", stage: "evaluate")
-        let memory = encoder.forward(try positions.forward(try embedding.forward(ids)))
-        let steps = try greedyDecode(decoder: decoder, output: output, memory: memory, config: model.config,
-                                     maxLength: maxLength ?? min(max(1, model.config.maxLength - 1), model.config.maxPositionEmbeddings))
-        var out = Document(stage: "evaluate")
-        out.setSide("target", JSONObject([("ids", .array(steps.map { .int($0.id) }))]))
-        let hypothesis = try detokenize.text(out)
+        let ids = try translator.sourceIDs(pair.source.joined(separator: " "))
+        let hypothesis = try translator.text(try translator.decode(try translator.encode(ids), maxLength: maxLength).map(\.id))
         let reference = pair.target.joined(separator: " ")
         report.hypotheses.append(hypothesis)
         references.append(reference)
