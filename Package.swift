@@ -25,8 +25,14 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
+        // SentencePiece (Debian's libsentencepiece-dev, C++): a small shim with C linkage, so that
+        // opus-mt's source.spm / target.spm split and join text exactly as MarianTokenizer does.
+        .target(
+            name: "CSentencePiece",
+            linkerSettings: [.linkedLibrary("sentencepiece")]
+        ),
         // All the math, the document format, models and vocabularies.
-        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS"]),
+        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS", "CSentencePiece"]),
         // What every stage executable shares: stream loop, errors, common options.
         .target(name: "VamosCLI", dependencies: [
             "VamosCore",
@@ -41,5 +47,6 @@ let package = Package(
             "VamosCore", "VamosCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ])
-    }
+    },
+    cxxLanguageStandard: .cxx17
 )

@@ -289,6 +289,7 @@ def reference_cases(model_dir, sentences, variants=VARIANTS):
     model = MarianMTModel.from_pretrained(model_dir, dtype=torch.float32).eval()
     double = MarianMTModel.from_pretrained(model_dir, dtype=torch.float64).eval()
     cases, unstable = [], 0
+    inverse = {i: t for t, i in tok.encoder.items()}
     with torch.no_grad():
         for text in sentences:
             ids = tok(text)["input_ids"]
@@ -296,7 +297,10 @@ def reference_cases(model_dir, sentences, variants=VARIANTS):
             enc = model.get_encoder()(input_ids=x).last_hidden_state[0]
             start = model.generation_config.decoder_start_token_id
             logits = model(input_ids=x, decoder_input_ids=torch.tensor([[start]])).logits[0, -1]
-            case = {"text": text, "source_tokens": tok.convert_ids_to_tokens(ids), "source_ids": ids,
+            # The source vocabulary's token for each id (convert_ids_to_tokens would use the target
+            # vocabulary when the vocabularies are separate).
+            source_tokens = [inverse[i] for i in ids]
+            case = {"text": text, "source_tokens": source_tokens, "source_ids": ids,
                     "encoder_output": tensor_json(enc), "decoder_first_logits": tensor_json(logits),
                     "generate": {}}
             for name, options in variants:

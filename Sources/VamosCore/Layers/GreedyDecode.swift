@@ -20,17 +20,31 @@ public struct DecodeStep: Sendable, Equatable {
 /// `torch.argmax` does. Each step feeds only the new id: the decoder's cache holds the rest.
 public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Float], config: ModelConfig,
                          maxLength: Int, topK: Int = 5) throws -> [DecodeStep] {
+    let processors = LogitsProcessors(GenerationConfig.vamosDefault(config), eosID: config.eosTokenID,
+                                      maxGenerated: maxLength)
+    return try greedyDecode(decoder: decoder, output: output, memory: memory, config: config,
+                            maxLength: maxLength, processors: processors, topK: topK)
+}
+
+/// Greedy decoding as transformers' `generate(num_beams=1, do_sample=False)`: at each step the
+/// logits processors (`bad_words_ids`, `forced_eos_token_id`, …) act on the last position's logits,
+///
+///     scores = processors(inputIDs, logits);  next = argmax(scores)
+///
+/// until `</s>` or `maxLength` generated ids. `probability` and `top` are softmax(scores).
+public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Float], config: ModelConfig,
+                         maxLength: Int, processors: LogitsProcessors, topK: Int = 5) throws -> [DecodeStep] {
     var state = decoder.start(memory: memory)
-    var next = config.decoderStartTokenID
+    var inputs = [config.decoderStartTokenID]
     var steps: [DecodeStep] = []
     while steps.count < maxLength {
-        let h = try decoder.forward([next], state: &state)
-        var logits = output.forward(h)                               // [V]
-        if let pad = config.padTokenID, pad != config.eosTokenID { logits[pad] = -.infinity }
-        let step = pickGreedy(logits: logits, topK: topK)
+        let h = try decoder.forward([inputs.last!], state: &state)
+        var scores = output.forward(h)                               // [V]
+        processors.apply(&scores, inputIDs: inputs)
+        let step = pickGreedy(logits: scores, topK: topK)
         steps.append(step)
         if step.id == config.eosTokenID { break }
-        next = step.id
+        inputs.append(step.id)
     }
     return steps
 }
