@@ -32,7 +32,7 @@ struct Decode: ParsableCommand {
     @Option(name: .long, help: "Beam width; 1 is greedy search (default: generation_config.json's num_beams, else 1).")
     var beams: Int?
 
-    @Option(name: .long, help: "Beam search: score = log-probability / length^p (default: generation_config.json's length_penalty, else 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Beam search: score = log-probability / length^p (default: generation_config.json's length_penalty, else 1).")
     var lengthPenalty: Double?
 
     @Option(name: .long, help: "Beam search stops: false (transformers' heuristic), true (once N are finished) or never (default: generation_config.json's).")
