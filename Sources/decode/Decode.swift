@@ -26,7 +26,7 @@ struct Decode: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Most ids to generate, <EOS> included (default: the config's max_length).")
+    @Option(name: .long, help: "Most ids to generate, <EOS> included, as max_new_tokens (default: generation_config.json's max_length − 1, else config.json's).")
     var maxLength: Int?
 
     @Option(name: .long, help: "Beam width; 1 is greedy search (default: generation_config.json's num_beams, else 1).")
