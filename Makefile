@@ -5,7 +5,7 @@ SWIFT      ?= swift
 BUILD_FLAGS = -c release -Xswiftc -enable-testing
 BIN         = .build/release
 
-.PHONY: all deps build test demo golden reference clean
+.PHONY: all deps build test demo golden reference opus-reference clean
 
 all: build
 
@@ -32,6 +32,11 @@ golden: deps
 # Re-makes the PyTorch reference fixtures (needs: pip install torch transformers safetensors numpy).
 reference:
 	python3 Tests/Reference/make_reference.py
+
+# Re-makes the opus-mt fixtures: trains tiny Marian checkpoints with SentencePiece models and records
+# what transformers computes (needs torch, transformers, sentencepiece, safetensors; about a minute).
+opus-reference:
+	python3 Tests/Reference/make_opus_fixtures.py
 
 clean:
 	rm -rf .build

@@ -29,8 +29,14 @@ let package = Package(
         ),
         // Small system calls Swift cannot make directly (an atomic directory swap).
         .target(name: "CSystem"),
+        // SentencePiece (Debian's libsentencepiece-dev, C++): a small shim with C linkage, so that
+        // opus-mt's source.spm / target.spm split and join text exactly as MarianTokenizer does.
+        .target(
+            name: "CSentencePiece",
+            linkerSettings: [.linkedLibrary("sentencepiece")]
+        ),
         // All the math, the document format, models and vocabularies.
-        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS", "CSystem"]),
+        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS", "CSystem", "CSentencePiece"]),
         // What every stage executable shares: stream loop, errors, common options.
         .target(name: "VamosCLI", dependencies: [
             "VamosCore",
@@ -45,5 +51,6 @@ let package = Package(
             "VamosCore", "VamosCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ])
-    }
+    },
+    cxxLanguageStandard: .cxx17
 )

@@ -6,13 +6,18 @@ import VamosCore
 struct Decode: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "The decoder: 'encoder_output' → target.tokens and target.ids (greedy).",
+        abstract: "The decoder: 'encoder_output' → target.tokens and target.ids (greedy or beam search).",
         discussion: """
             Reads Vamos documents on stdin; each needs the tensor 'encoder_output' (from encode). \
-            Starting from the config's decoder_start_token_id (<EOS> in the explainer), runs masked \
-            self-attention, encoder–decoder attention and the final fully connected layer + \
-            softmax, appends the most probable word, and repeats until <EOS> or --max-length. \
-            Writes target.tokens and target.ids; drops 'encoder_output' unless --keep.
+            Starting from the config's decoder_start_token_id (<EOS> in the explainer, <pad> in \
+            Marian), runs masked self-attention, encoder–decoder attention and the final fully \
+            connected layer + softmax, appends the most probable word (greedy, --beams 1) or keeps \
+            the N best partial translations (beam search, --beams N, as transformers' generate), \
+            and repeats until <EOS> or --max-length. Defaults come from the model's \
+            generation_config.json when it has one (opus-mt: 4 or 6 beams, bad_words_ids [[pad]], \
+            forced_eos_token_id), else greedy with <pad> never generated. \
+            Writes target.tokens and target.ids (and target.score for beam search); drops \
+            'encoder_output' unless --keep.
             --trace adds target.steps (the top-k next words and their probabilities at every \
             step) and the decoder's internals (decoder.blocks.L.attn.hook_pattern for masked \
             self-attention, decoder.blocks.L.cross_attn.hook_pattern for encoder–decoder attention, …).
@@ -21,8 +26,20 @@ struct Decode: StageCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Most ids to generate, <EOS> included (default: the config's max_length − 1, as max_length counts the start token).")
+    @Option(name: .long, help: "Most ids to generate, <EOS> included, as max_new_tokens (default: generation_config.json's max_length − 1, else config.json's).")
     var maxLength: Int?
+
+    @Option(name: .long, help: "Beam width; 1 is greedy search (default: generation_config.json's num_beams, else 1).")
+    var beams: Int?
+
+    @Option(name: .long, parsing: .unconditional, help: "Beam search: score = log-probability / length^p (default: generation_config.json's length_penalty, else 1).")
+    var lengthPenalty: Double?
+
+    @Option(name: .long, help: "Beam search stops: false (transformers' heuristic), true (once N are finished) or never (default: generation_config.json's).")
+    var earlyStopping: String?
+
+    @Option(name: .long, help: "Never repeat an n-gram of this size (default: generation_config.json's no_repeat_ngram_size, else off).")
+    var noRepeatNgramSize: Int?
 
     @Option(name: .long, help: "How many candidate words --trace lists per step.")
     var topK = 5
@@ -36,13 +53,21 @@ struct Decode: StageCommand {
     func validate() throws {
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
         if topK < 0 { throw ValidationError("--top-k must not be negative") }
+        if let beams, beams < 1 { throw ValidationError("--beams must be at least 1") }
+        if let noRepeatNgramSize, noRepeatNgramSize < 0 { throw ValidationError("--no-repeat-ngram-size must not be negative") }
+        if let earlyStopping, GenerationConfig.EarlyStopping(rawValue: earlyStopping) == nil {
+            throw ValidationError("--early-stopping must be true, false or never")
+        }
     }
 
     func run() throws {
         StageIO.setUp()
         try StageIO.run(stage: "decode") {
             let context = StageContext(stage: "decode", model: try modelOptions.load()) { StageIO.warn("decode", $0) }
-            let stage = try DecodeStage(context: context, keep: keep, trace: trace, maxLength: maxLength, topK: topK)
+            let stage = try DecodeStage(context: context, keep: keep, trace: trace, maxLength: maxLength, topK: topK,
+                                        beams: beams, lengthPenalty: lengthPenalty,
+                                        earlyStopping: earlyStopping.flatMap(GenerationConfig.EarlyStopping.init),
+                                        noRepeatNgramSize: noRepeatNgramSize)
             try StageIO.forEachDocument(stage: "decode", pretty: output.pretty) { try stage.run(&$0) }
         }
     }

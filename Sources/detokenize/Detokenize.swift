@@ -10,7 +10,8 @@ struct Detokenize: StageCommand {
         discussion: """
             Reads Vamos documents on stdin; each needs target.ids (from decode). Writes the target \
             words joined by spaces, special tokens (<EOS>, pad, the start token) left out, one line \
-            per document. With --json, writes the document instead, with target.text added.
+            per document; for an opus-mt directory (target.spm), the text transformers' \
+            MarianTokenizer.decode(ids, skip_special_tokens=True) gives. With --json, writes the document instead, with target.text added.
             """)
 
     @OptionGroup var modelOptions: ModelOptions

@@ -11,7 +11,10 @@ struct Tokenize: StageCommand {
             Reads plain text, one sentence per line, on stdin. Writes one Vamos document per line \
             on stdout with source.text, source.tokens and source.ids: words split on white space, \
             looked up in the model's vocab.json, <EOS> appended. Unknown words become <unk> \
-            (reported on stderr unless --quiet); a vocabulary without <unk> makes them an error.
+            (reported on stderr unless --quiet); a vocabulary without <unk> makes them an error. \
+            An opus-mt directory (source.spm, target.spm) is tokenized exactly as transformers' \
+            MarianTokenizer does: SentencePiece pieces of source.spm, a leading >>lang<< code kept \
+            whole, pieces looked up in vocab.json, </s> appended (--lowercase does not apply).
 
             Example: echo "let's go" | tokenize | embed | posenc | encode | decode | detokenize
             """)

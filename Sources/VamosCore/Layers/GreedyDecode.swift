@@ -20,17 +20,31 @@ public struct DecodeStep: Sendable, Equatable {
 /// `torch.argmax` does. Each step feeds only the new id: the decoder's cache holds the rest.
 public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Float], config: ModelConfig,
                          maxLength: Int, topK: Int = 5) throws -> [DecodeStep] {
+    let processors = LogitsProcessors(GenerationConfig.vamosDefault(config), eosID: config.eosTokenID,
+                                      maxGenerated: maxLength)
+    return try greedyDecode(decoder: decoder, output: output, memory: memory, config: config,
+                            maxLength: maxLength, processors: processors, topK: topK)
+}
+
+/// Greedy decoding as transformers' `generate(num_beams=1, do_sample=False)`: at each step the
+/// logits processors (`bad_words_ids`, `forced_eos_token_id`, …) act on the last position's logits,
+///
+///     scores = processors(inputIDs, logits);  next = argmax(scores)
+///
+/// until `</s>` or `maxLength` generated ids. `probability` and `top` are softmax(scores).
+public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Float], config: ModelConfig,
+                         maxLength: Int, processors: LogitsProcessors, topK: Int = 5) throws -> [DecodeStep] {
     var state = decoder.start(memory: memory)
-    var next = config.decoderStartTokenID
+    var inputs = [config.decoderStartTokenID]
     var steps: [DecodeStep] = []
     while steps.count < maxLength {
-        let h = try decoder.forward([next], state: &state)
-        var logits = output.forward(h)                               // [V]
-        if let pad = config.padTokenID, pad != config.eosTokenID { logits[pad] = -.infinity }
-        let step = pickGreedy(logits: logits, topK: topK)
+        let h = try decoder.forward([inputs.last!], state: &state)
+        var scores = output.forward(h)                               // [V]
+        processors.apply(&scores, inputIDs: inputs)
+        let step = pickGreedy(logits: scores, topK: topK)
         steps.append(step)
         if step.id == config.eosTokenID { break }
-        next = step.id
+        inputs.append(step.id)
     }
     return steps
 }
@@ -41,7 +55,8 @@ func pickGreedy(logits: [Float], topK: Int) -> DecodeStep {
     softmaxRows(&probs, rows: 1, n: probs.count)
     var best = 0
     for i in logits.indices where logits[i] > logits[best] { best = i }
-    let order = probs.indices.sorted { probs[$0] != probs[$1] ? probs[$0] > probs[$1] : $0 < $1 }
-    let top = order.prefix(max(0, topK)).map { (id: $0, probability: probs[$0]) }
+    var bestK = TopK(k: max(0, topK))                               // lower id first on a tie
+    if topK > 0 { for i in probs.indices { bestK.offer(probs[i], index: i) } }
+    let top = bestK.items.map { (id: $0.index, probability: $0.value) }
     return DecodeStep(id: best, probability: probs[best], top: top)
 }

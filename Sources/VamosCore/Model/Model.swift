@@ -4,8 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A model directory: config.json, model.safetensors, vocab.json (+ target_vocab.json).
-/// Weights stay in the memory-mapped file until a stage asks for the part it needs.
+/// A model directory: config.json, model.safetensors, vocab.json (+ target_vocab.json); an opus-mt
+/// directory adds source.spm and target.spm (SentencePiece: `tokenizer`), tokenizer_config.json and
+/// generation_config.json (`generation`). Weights stay in the memory-mapped file until a stage asks
+/// for the part it needs.
 public final class Model: @unchecked Sendable {
     public let directory: String
     public let name: String
@@ -13,6 +15,13 @@ public final class Model: @unchecked Sendable {
     public let sourceVocabulary: Vocabulary
     public let targetVocabulary: Vocabulary
     public let weights: SafeTensorsFile
+    /// MarianTokenizer's rules over source.spm / target.spm, when the directory has source.spm;
+    /// nil for a word-level model (text split on white space).
+    public let tokenizer: MarianTokenizer?
+    /// generation_config.json, or Vamos' default without one (`GenerationConfig.vamosDefault`).
+    public let generation: GenerationConfig
+    /// Whether the directory has generation_config.json.
+    public let hasGenerationConfig: Bool
     /// SHA-256 of config.json followed by the safetensors header (see docs/MODEL.md).
     public let sha256: String
 
@@ -42,16 +51,82 @@ public final class Model: @unchecked Sendable {
         let vocabJSON = try JSONCodec.parse(bytes: &vocabBytes, what: vocabPath)
         sourceVocabulary = try Vocabulary(json: vocabJSON, file: vocabPath, size: config.vocabSize)
         let targetPath = dir + "/target_vocab.json"
+        let separate = fileExists(targetPath)
         if var targetBytes = readFile(targetPath) {
             targetVocabulary = try Vocabulary(json: try JSONCodec.parse(bytes: &targetBytes, what: targetPath),
                                               file: targetPath, size: config.decoderVocabSize)
         } else {
             targetVocabulary = try Vocabulary(json: vocabJSON, file: vocabPath, size: config.decoderVocabSize)
         }
+        tokenizer = try Model.loadTokenizer(dir, config: config, source: sourceVocabulary, target: targetVocabulary,
+                                            separate: separate)
+        let generationPath = dir + "/generation_config.json"
+        if var genBytes = readFile(generationPath) {
+            generation = try GenerationConfig(json: try JSONCodec.parse(bytes: &genBytes, what: generationPath),
+                                              file: generationPath, config: config)
+            hasGenerationConfig = true
+        } else {
+            generation = GenerationConfig.vamosDefault(config)
+            hasGenerationConfig = false
+        }
         var hash = SHA256()
         hash.update(configBytesCopy)
         hash.update(weights.headerBytes)
         sha256 = hash.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+    }
+
+    /// source.spm and target.spm with MarianTokenizer's rules, checked against the vocabularies and
+    /// config.json; nil when the directory has no source.spm.
+    static func loadTokenizer(_ dir: String, config: ModelConfig, source: Vocabulary, target: Vocabulary,
+                              separate: Bool) throws -> MarianTokenizer? {
+        let sourcePath = dir + "/source.spm", targetPath = dir + "/target.spm"
+        guard fileExists(sourcePath) else {
+            if fileExists(targetPath) {
+                throw VamosError("model directory '\(dir)' has target.spm but no source.spm (an opus-mt directory needs both)")
+            }
+            return nil
+        }
+        guard fileExists(targetPath) else {
+            throw VamosError("model directory '\(dir)' has source.spm but no target.spm (an opus-mt directory needs both)")
+        }
+        // tokenizer_config.json (optional): separate_vocabs and the special tokens' spellings.
+        var names = (eos: "</s>", unk: "<unk>", pad: "<pad>")
+        let tokenizerConfigPath = dir + "/tokenizer_config.json"
+        if var bytes = readFile(tokenizerConfigPath) {
+            let json = try JSONCodec.parse(bytes: &bytes, what: tokenizerConfigPath)
+            guard let obj = json.objectValue else { throw VamosError("\(tokenizerConfigPath): expected a JSON object") }
+            if let v = obj["separate_vocabs"], let b = v.boolValue, b != separate {
+                throw VamosError(b
+                    ? "\(tokenizerConfigPath): 'separate_vocabs' is true but the directory has no target_vocab.json"
+                    : "\(tokenizerConfigPath): 'separate_vocabs' is false but the directory has target_vocab.json")
+            }
+            func name(_ key: String, _ fallback: String) throws -> String {
+                guard let v = obj[key], !v.isNull else { return fallback }
+                if let s = v.stringValue ?? v.objectValue?["content"]?.stringValue { return s }
+                throw VamosError("\(tokenizerConfigPath): '\(key)' must be a string")
+            }
+            names = (try name("eos_token", names.eos), try name("unk_token", names.unk), try name("pad_token", names.pad))
+        }
+        let tokenizer = try MarianTokenizer(
+            source: try SentencePiece(path: sourcePath), target: try SentencePiece(path: targetPath),
+            sourceVocabulary: source, targetVocabulary: target, separate: separate,
+            eosToken: names.eos, unknownToken: names.unk, padToken: names.pad)
+        // The vocabularies must be the ones the SentencePiece models were made with, and agree with config.json.
+        let vocabFile = separate ? "target_vocab.json" : "vocab.json"
+        for (spm, vocab, file) in [(tokenizer.source, source, "vocab.json"), (tokenizer.target, target, vocabFile)] {
+            let normal = spm.pieces.indices.filter { spm.isNormal[$0] }
+            let known = normal.filter { vocab.exactID(of: spm.pieces[$0]) != nil }.count
+            guard known * 2 >= normal.count else {
+                throw VamosError("\(dir)/\(file) has only \(known) of the \(normal.count) pieces of \(spm.path); they were not made together")
+            }
+        }
+        guard tokenizer.eosID == config.eosTokenID else {
+            throw VamosError("\(dir)/vocab.json gives '\(names.eos)' id \(tokenizer.eosID) but config.json's 'eos_token_id' is \(config.eosTokenID)")
+        }
+        if let pad = source.exactID(of: names.pad), let configPad = config.padTokenID, pad != configPad {
+            throw VamosError("\(dir)/vocab.json gives '\(names.pad)' id \(pad) but config.json's 'pad_token_id' is \(configPad)")
+        }
+        return tokenizer
     }
 
     /// `{"name": …, "sha256": …}`, as written into every document.

@@ -24,11 +24,15 @@ public func softmaxRows<T: Scalar>(_ x: inout [T], rows: Int, n: Int) {
     }
 }
 
-/// log softmax of one row, computed stably: x_j − max − log Σ exp(x_k − max).
+/// log softmax of one row, computed stably and in torch's order (`log_softmax` on the CPU):
+///     log p_j = (x_j − max x) − log Σ_k exp(x_k − max x)
+/// `-infinity` entries stay `-infinity`.
 public func logSoftmax(_ x: [Float]) -> [Float] {
-    let m = x.max() ?? 0
+    var m = -Float.infinity
+    for v in x where v > m { m = v }
+    guard m > -.infinity else { return x }
     var sum: Float = 0
     for v in x { sum += expf(v - m) }
-    let lse = m + logf(sum)
-    return x.map { $0 - lse }
+    let logSum = logf(sum)
+    return x.map { ($0 - m) - logSum }
 }

@@ -1,24 +1,47 @@
-/// `decode`: tensor `encoder_output` → `target.tokens`, `target.ids` by greedy decoding from
-/// `decoder_start_token_id` until `eos_token_id` or `maxLength` generated ids.
-/// `trace` adds, per step, the top-k next words (`target.steps`) and the decoder's internals
-/// (masked self-attention and encoder–decoder attention patterns, one query row per step).
+/// `decode`: tensor `encoder_output` → `target.tokens`, `target.ids`, by greedy search or beam search
+/// from `decoder_start_token_id` until `eos_token_id` or the length limit — as transformers'
+/// `generate` does with the directory's generation_config.json (see `GenerationConfig`), each setting
+/// overridable. Beam search adds `target.score` (the winning hypothesis' length-penalized score).
+/// `trace` adds, per step, the top-k next words (`target.steps`), for beam search the finished
+/// hypotheses (`target.hypotheses`), and the decoder's internals (masked self-attention and
+/// encoder–decoder attention patterns, one query row per step).
 public struct DecodeStage {
     public let context: StageContext
     public let keep: Bool
     public let trace: Bool
+    /// Most ids generated (`</s>` included).
     public let maxLength: Int
     public let topK: Int
+    /// The search settings in force: generation_config.json (or Vamos' default) with the overrides.
+    public let generation: GenerationConfig
+    public let processors: LogitsProcessors
     let decoder: Decoder
     let output: OutputProjection
 
-    public init(context: StageContext, keep: Bool = false, trace: Bool = false, maxLength: Int? = nil, topK: Int = 5) throws {
+    /// `maxLength` counts generated ids (transformers' `max_new_tokens`); the others override the
+    /// generation_config.json keys of the same meaning (`num_beams`, `length_penalty`,
+    /// `early_stopping`, `no_repeat_ngram_size`).
+    public init(context: StageContext, keep: Bool = false, trace: Bool = false, maxLength: Int? = nil, topK: Int = 5,
+                beams: Int? = nil, lengthPenalty: Double? = nil, earlyStopping: GenerationConfig.EarlyStopping? = nil,
+                noRepeatNgramSize: Int? = nil) throws {
         self.context = context
         self.keep = keep
         self.trace = trace
         let c = context.model.config
-        // config.json's max_length counts the start token (as in transformers); --max-length counts
-        // generated ids. The last generated id is never fed back, so max_position_embeddings ids fit.
-        self.maxLength = min(maxLength ?? max(1, c.maxLength - 1), c.maxPositionEmbeddings)
+        var g = context.model.generation
+        if let beams { g.numBeams = beams }
+        if let lengthPenalty { g.lengthPenalty = lengthPenalty }
+        if let earlyStopping { g.earlyStopping = earlyStopping }
+        if let noRepeatNgramSize { g.noRepeatNgramSize = noRepeatNgramSize }
+        if !g.ignored.isEmpty {
+            context.warn("warning: generation_config.json sets \(g.ignored.map { "'\($0)'" }.joined(separator: ", ")), which Vamos does not implement; decoding without")
+        }
+        generation = g
+        // config.json's / generation_config.json's max_length counts the start token (as in
+        // transformers); --max-length counts generated ids. The last generated id is never fed back,
+        // so max_position_embeddings ids fit.
+        self.maxLength = min(maxLength ?? g.maxGeneratedIDs, c.maxPositionEmbeddings)
+        processors = LogitsProcessors(g, eosID: c.eosTokenID, maxGenerated: self.maxLength)
         self.topK = topK
         decoder = try context.model.decoder()
         output = try context.model.outputProjection()
@@ -28,16 +51,54 @@ public struct DecodeStage {
         let memory = try context.sequenceTensor(doc, "encoder_output", producer: "encode")
         context.adopt(&doc)
         let model = context.model
-        let steps = try greedyDecode(decoder: decoder, output: output, memory: memory.data, config: model.config,
-                                     maxLength: maxLength, topK: topK)
+        let c = model.config
         let vocab = model.targetVocabulary
+        var ids: [Int]
+        var steps: [DecodeStep] = []
+        var hypotheses: [BeamSearch.Hypothesis] = []
+        if generation.numBeams <= 1 {
+            steps = try greedyDecode(decoder: decoder, output: output, memory: memory.data, config: c,
+                                     maxLength: maxLength, processors: processors, topK: topK)
+            ids = steps.map(\.id)
+        } else {
+            let search = BeamSearch(beams: generation.numBeams, maxLength: maxLength,
+                                    lengthPenalty: generation.lengthPenalty, earlyStopping: generation.earlyStopping,
+                                    processors: processors)
+            hypotheses = try search.run(decoder: decoder, output: output, memory: memory.data,
+                                        startID: c.decoderStartTokenID, eosID: c.eosTokenID)
+            ids = hypotheses[0].ids
+        }
         // Merge into any target the document already has (a reference, say); a stale text goes.
         var target = doc.side("target")
-        target["text"] = nil
-        target["steps"] = nil
-        target["tokens"] = .array(steps.map { .string(vocab[$0.id]) })
-        target["ids"] = .array(steps.map { .int($0.id) })
+        for key in ["text", "steps", "score", "hypotheses"] { target[key] = nil }
+        target["tokens"] = .array(ids.map { .string(vocab[$0]) })
+        target["ids"] = .array(ids.map { .int($0) })
+        if !hypotheses.isEmpty { target["score"] = .float(hypotheses[0].score) }
         if trace {
+            // The decoder's internals: one teacher-forced pass over the inputs it was fed
+            // (start id + every generated id but the last): row i is step i's computation.
+            let inputs = [c.decoderStartTokenID] + ids.dropLast()
+            let t = Trace()
+            var state = decoder.start(memory: memory.data)
+            let hidden = try decoder.forward(inputs, state: &state, trace: t)
+            if !hypotheses.isEmpty {
+                // What the model thought at each position of the winning hypothesis.
+                let V = output.vocabSize
+                let logits = output.forward(hidden)
+                steps = ids.indices.map { i in
+                    var scores = Array(logits[(i * V)..<((i + 1) * V)])
+                    processors.apply(&scores, inputIDs: Array(inputs[...i]))
+                    var step = pickGreedy(logits: scores, topK: topK)
+                    var probs = scores
+                    softmaxRows(&probs, rows: 1, n: V)
+                    step.id = ids[i]
+                    step.probability = probs[ids[i]]
+                    return step
+                }
+                target["hypotheses"] = .array(hypotheses.filter(\.finished).map { h in
+                    .object(JSONObject([("ids", .array(h.ids.map { .int($0) })), ("score", .float(h.score))]))
+                })
+            }
             target["steps"] = .array(steps.enumerated().map { i, s in
                 .object(JSONObject([
                     ("position", .int(i + 1)),
@@ -48,12 +109,6 @@ public struct DecodeStage {
                     })),
                 ]))
             })
-            // The decoder's internals: one teacher-forced pass over the inputs it was fed
-            // (start id + every generated id but the last): row i is step i's computation.
-            let inputs = [model.config.decoderStartTokenID] + steps.dropLast().map(\.id)
-            let t = Trace()
-            var state = decoder.start(memory: memory.data)
-            _ = try decoder.forward(inputs, state: &state, trace: t)
             for (name, tensor) in t.tensors { doc.tensors[name] = tensor }
         }
         doc.setSide("target", target)

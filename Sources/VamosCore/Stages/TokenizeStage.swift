@@ -1,4 +1,7 @@
 /// `tokenize`: a line of text → `source.text`, `source.tokens`, `source.ids`.
+/// With source.spm (an opus-mt directory): exactly MarianTokenizer's ids (`MarianTokenizer.encode`);
+/// `source.tokens` are the vocabulary's tokens for those ids (`convert_ids_to_tokens`), and the
+/// `unknown` list has the pieces the vocabulary lacks (`lowercase` and `add_eos_to_source` do not apply).
 /// Word level: the text is split on white space; each word is looked up in the source vocabulary;
 /// a word it lacks becomes `<unk>` (an error naming the word when there is no `<unk>`); the
 /// `eos_token_id` token is appended (`add_eos_to_source`).
@@ -15,6 +18,10 @@ public struct TokenizeStage {
     public func run(text: String) throws -> (Document, unknown: [String]) {
         let model = context.model
         let vocab = model.sourceVocabulary
+        if let tokenizer = model.tokenizer {
+            let encoding = try tokenizer.encode(text)
+            return (document(text: text, tokens: encoding.ids.map { vocab[$0] }, ids: encoding.ids), encoding.unknown)
+        }
         let words = (lowercase ? text.lowercased() : text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
         var tokens: [String] = [], ids: [Int] = [], unknown: [String] = []
         for word in words {
@@ -34,6 +41,10 @@ public struct TokenizeStage {
             tokens.append(vocab[eos])
             ids.append(eos)
         }
+        return (document(text: text, tokens: tokens, ids: ids), unknown)
+    }
+
+    func document(text: String, tokens: [String], ids: [Int]) -> Document {
         var doc = Document(stage: context.stage)
         context.adopt(&doc)
         doc.setSide("source", JSONObject([
@@ -41,6 +52,6 @@ public struct TokenizeStage {
             ("tokens", .array(tokens.map { .string($0) })),
             ("ids", .array(ids.map { .int($0) })),
         ]))
-        return (doc, unknown)
+        return doc
     }
 }
