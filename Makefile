@@ -24,7 +24,8 @@ test: deps
 demo: build
 	@echo "let's go" | PATH="$(CURDIR)/$(BIN):$$PATH" pipelines/translate.sh
 
-# Rewrites Tests/Golden/<stage>/*.expected.jsonl from the current code (then review the diff!).
+# Rewrites Tests/Golden/<stage>/*.expected from the current code (then review the diff; the goldens
+# are also checked against the PyTorch reference, so a regenerated golden cannot drift from it).
 golden: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	VAMOS_UPDATE_GOLDEN=1 $(SWIFT) test $(BUILD_FLAGS) --skip-build --filter GoldenTests
