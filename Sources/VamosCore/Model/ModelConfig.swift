@@ -93,7 +93,18 @@ public struct ModelConfig: Sendable, Equatable {
         try validate(file: file)
     }
 
+    /// Upper bounds on sizes read from config.json, checked before anything is allocated from them.
+    static var limits: [(key: KeyPath<ModelConfig, Int>, name: String, max: Int)] { [
+        (\.vocabSize, "vocab_size", 10_000_000), (\.decoderVocabSize, "decoder_vocab_size", 10_000_000),
+        (\.dModel, "d_model", 65_536), (\.encoderLayers, "encoder_layers", 1_000), (\.decoderLayers, "decoder_layers", 1_000),
+        (\.encoderFFNDim, "encoder_ffn_dim", 1_048_576), (\.decoderFFNDim, "decoder_ffn_dim", 1_048_576),
+        (\.maxPositionEmbeddings, "max_position_embeddings", 1_048_576), (\.maxLength, "max_length", 1_048_576),
+    ] }
+
     func validate(file: String) throws {
+        for limit in ModelConfig.limits where self[keyPath: limit.key] > limit.max {
+            throw VamosError("\(file): '\(limit.name)' is \(self[keyPath: limit.key]); at most \(limit.max) is supported")
+        }
         guard dModel % encoderAttentionHeads == 0 else {
             throw VamosError("\(file): 'encoder_attention_heads' (\(encoderAttentionHeads)) must divide 'd_model' (\(dModel))")
         }
