@@ -26,7 +26,7 @@ public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Fl
     while steps.count < maxLength {
         let h = try decoder.forward([next], state: &state)
         var logits = output.forward(h)                               // [V]
-        if let pad = config.padTokenID, pad != config.eosTokenID { logits[pad] = -.infinity }
+        maskNeverGenerated(&logits, config: config)
         let step = pickGreedy(logits: logits, topK: topK)
         steps.append(step)
         if step.id == config.eosTokenID { break }
@@ -35,13 +35,24 @@ public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Fl
     return steps
 }
 
+/// The ids generation never picks get logit −∞: the pad id, unless it is also the EOS id (as
+/// opus-mt's `bad_words_ids: [[pad]]`). Greedy decoding and teacher-forced scoring both use it, so
+/// a forced word's probability is the one generation would have seen.
+func maskNeverGenerated(_ logits: inout [Float], config: ModelConfig) {
+    if let pad = config.padTokenID, pad != config.eosTokenID, pad < logits.count { logits[pad] = -.infinity }
+}
+
+/// Ids ordered most probable first, the lower id first on a tie (the order of `top`).
+func candidateOrder(_ probs: [Float]) -> [Int] {
+    probs.indices.sorted { probs[$0] != probs[$1] ? probs[$0] > probs[$1] : $0 < $1 }
+}
+
 /// argmax (lowest id on a tie) and the top-k of softmax(logits).
 func pickGreedy(logits: [Float], topK: Int) -> DecodeStep {
     var probs = logits
     softmaxRows(&probs, rows: 1, n: probs.count)
     var best = 0
     for i in logits.indices where logits[i] > logits[best] { best = i }
-    let order = probs.indices.sorted { probs[$0] != probs[$1] ? probs[$0] > probs[$1] : $0 < $1 }
-    let top = order.prefix(max(0, topK)).map { (id: $0, probability: probs[$0]) }
+    let top = candidateOrder(probs).prefix(max(0, topK)).map { (id: $0, probability: probs[$0]) }
     return DecodeStep(id: best, probability: probs[best], top: top)
 }
