@@ -73,7 +73,8 @@ public enum AttentionSVG {
         let Q = m.queries.count, K = m.keys.count
         let left = 24 + charWidth * Double(max(m.queries.map(\.count).max() ?? 1, 7))
         let top = 64 + charWidth * Double(max(m.keys.map(\.count).max() ?? 1, 4))
-        let width = max(left + cell * Double(K) + 16, 24 + charWidth * Double(max(m.title.count, m.tensor.count)))
+        // The bold 14px title is about 8.8 px per character, the 11px tensor name about 6.7.
+        let width = max(left + cell * Double(K) + 16, 24 + 8.8 * Double(m.title.count), 24 + 6.7 * Double(m.tensor.count))
         let height = top + cell * Double(Q) + 40
         let e = Markup.escape, n = Markup.num
         var s: [String] = []

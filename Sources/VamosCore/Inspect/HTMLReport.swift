@@ -49,8 +49,10 @@ public struct HTMLReport {
         h.append("<head><meta charset=\"utf-8\"/><title>Vamos: \(e(source))</title><style>\(HTMLReport.style)</style></head>")
         h.append("<body>")
         h.append("<h1>Inside Vamos: <q>\(e(source))</q></h1>")
-        h.append("<p class=\"translation\">source tokens: <code>\(e(sourceTokens.joined(separator: " ")))</code><br/>")
-        h.append("translation: <code id=\"translation\">\(e(targetTokens.joined(separator: " ")))</code></p>")
+        let translation = target["text"]?.stringValue ?? targetTokens.joined(separator: " ")
+        h.append("<p class=\"translation\">translation: <code id=\"translation\">\(e(translation))</code></p>")
+        h.append("<p>source tokens: <code>\(e(sourceTokens.joined(separator: " ")))</code><br/>")
+        h.append("target tokens: <code>\(e(targetTokens.joined(separator: " ")))</code></p>")
         if let model {
             h.append("<p>model <code>\(e(model["name"]?.stringValue ?? "?"))</code> (sha256 <code>\(e(String((model["sha256"]?.stringValue ?? "").prefix(16))))…</code>)</p>")
         }
