@@ -36,8 +36,12 @@ struct Diff: ParsableCommand {
             let da = try a.next(), db = try b.next()
             guard let da, let db else {
                 if da != nil || db != nil {
-                    say("A (\(files[0])) has \(a.count) document(s) or more, B (\(files[1])) has \(b.count)")
-                    differing += 1
+                    while try a.next() != nil {}
+                    while try b.next() != nil {}
+                    if differing == 0 { say("A: \(files[0])  B: \(files[1])") }
+                    say("A has \(a.count) document(s), B has \(b.count)")
+                    differing += abs(a.count - b.count)
+                    documents = max(a.count, b.count)
                 }
                 break
             }
