@@ -9,7 +9,8 @@ sinusoidal_halves (Marian), sinusoidal_interleaved (the paper), learned (read fr
 model.safetensors) and none. Writes the same bytes the Swift stage writes: numbers keep their
 text, tensor values are float32 written as their shortest text the way Swift does, the model's
 name and sha256 stamped. Options: --model DIR (else $VAMOS_MODEL, else models/statquest),
---keep (keep 'embeddings'), --trace (add 'positional_encoding').
+--keep (keep 'embeddings'), --trace (add 'positional_encoding'), --scheme NAME (use another
+positional scheme than the model's config.json names: an experiment, see positional.sh).
 """
 import hashlib, json, math, os, struct, sys
 from fractions import Fraction
@@ -102,7 +103,7 @@ def dump(v):
 # ---- the model ------------------------------------------------------------------------------------
 
 class Model:
-    def __init__(self, directory):
+    def __init__(self, directory, scheme=None):
         directory = directory.rstrip('/') or '/'
         config_bytes = open(os.path.join(directory, 'config.json'), 'rb').read()
         self.config = json.loads(config_bytes)
@@ -116,7 +117,7 @@ class Model:
         self.name = os.path.basename(directory)
         self.sha256 = hashlib.sha256(config_bytes + head + self.header_json).hexdigest()
         self.d_model = self.config.get('d_model', 1024)
-        self.kind = self.config.get('positional_encoding', 'sinusoidal_halves')
+        self.kind = scheme or self.config.get('positional_encoding', 'sinusoidal_halves')
         self.max_positions = self.config.get('max_position_embeddings', 1024)
         self.learned = self.weight('model.encoder.embed_positions.weight') if self.kind == 'learned' else None
 
@@ -201,13 +202,15 @@ def run(doc, model, keep, trace):
 
 
 def main(argv):
-    args, keep, trace, model_dir = argv[1:], False, False, None
+    args, keep, trace, model_dir, scheme = argv[1:], False, False, None, None
     while args:
         a = args.pop(0)
         if a == '--model' and args:
             model_dir = args.pop(0)
         elif a.startswith('--model='):
             model_dir = a.split('=', 1)[1]
+        elif a == '--scheme' and args:
+            scheme = args.pop(0)
         elif a == '--keep':
             keep = True
         elif a == '--trace':
@@ -221,7 +224,7 @@ def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
     model_dir = model_dir or os.environ.get('VAMOS_MODEL') or os.path.join(here, '..', '..', 'models', 'statquest')
     try:
-        model = Model(model_dir)
+        model = Model(model_dir, scheme)
     except (OSError, ValueError, KeyError) as err:
         print(f'{STAGE}: model {model_dir}: {err}', file=sys.stderr)
         return 1
