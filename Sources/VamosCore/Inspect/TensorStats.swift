@@ -45,7 +45,8 @@ public struct TensorStats: Equatable {
         func at(_ i: Int) -> String {
             guard t.count > 0, t.rank > 0 else { return "" }
             let idx = TensorLabels.index(i, shape: t.shape)
-            return " at \(TensorLabels.bracket(idx)) \(TensorLabels.describe(idx, tensor: t, name: name, doc: doc))"
+            let label = TensorLabels.describe(idx, tensor: t, name: name, doc: doc)
+            return " at \(TensorLabels.bracket(idx))" + (label.isEmpty ? "" : " " + label)
         }
         let axes = t.axes.map { " (" + $0.joined(separator: " × ") + ")" } ?? ""
         return "\(name) \(t.shape)\(axes)  n \(s.count)  min \(f(Double(s.min)))\(at(s.argmin))  max \(f(Double(s.max)))\(at(s.argmax))  mean \(f(s.mean))  std \(f(s.std))  norm \(f(s.norm))  zeros \(s.zeros)"
