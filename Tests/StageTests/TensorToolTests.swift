@@ -39,10 +39,10 @@ final class TensorToolTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(r.outLines, [
             "m [3, 2] (token × d_model)  min -6.0000  max 5.1250  mean 0.3958  std 3.7558",
-            "            d0       d1",
-            "let's   1.5000  -2.2500",
-            "go      0.0000   4.0000",
-            "<EOS>   5.1250  -6.0000",
+            "           d0       d1",
+            "let's  1.5000  -2.2500",
+            "go     0.0000   4.0000",
+            "<EOS>  5.1250  -6.0000",
         ])
     }
 
