@@ -45,7 +45,7 @@ public enum InspectInput: Equatable, Sendable {
             guard fd >= 0 else { throw VamosError("\(path): cannot open (\(String(cString: strerror(errno))))") }
             return DocumentReader(stream: JSONStreamReader(fd: fd, name: path), fd: fd, name: path)
         case .safetensors(let path):
-            return DocumentReader(single: try InspectInput.safetensorsDocument(path: path, names: names))
+            return DocumentReader(single: try InspectInput.safetensorsDocument(path: path, names: names), name: path)
         }
     }
 
@@ -78,10 +78,10 @@ public final class DocumentReader {
         self.name = name
     }
 
-    init(single: Document) {
+    init(single: Document, name: String) {
         stream = nil
         fd = nil
-        name = "safetensors"
+        self.name = name
         self.single = single
     }
 
