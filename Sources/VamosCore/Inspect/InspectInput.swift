@@ -53,6 +53,10 @@ public enum InspectInput: Equatable, Sendable {
     /// converted), `model.name` the file name. `names` limits which tensors are read.
     public static func safetensorsDocument(path: String, names: Set<String>? = nil) throws -> Document {
         let file = try SafeTensorsFile(path: path)
+        for name in names ?? [] where file.entries[name] == nil {
+            let some = file.names.prefix(8).joined(separator: ", ") + (file.names.count > 8 ? ", … (\(file.names.count) in all; see tensor list)" : "")
+            throw VamosError("\(path): no tensor '\(name)' (the file has \(file.names.isEmpty ? "no tensors" : some))")
+        }
         var doc = Document(stage: "safetensors")
         doc.fields["stage"] = nil
         doc.fields["model"] = .object(JSONObject([("name", .string(path.split(separator: "/").last.map(String.init) ?? path))]))
