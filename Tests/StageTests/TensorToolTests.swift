@@ -262,7 +262,7 @@ final class TensorToolTests: XCTestCase {
         assertStageError(try tensorTool(["list", "/nonexistent/m.safetensors"]), stage: "tensor list", status: 2, mentions: ["cannot open"])
         let weights = Paths.root.appendingPathComponent("models/statquest/model.safetensors").path
         assertStageError(try tensorTool(["show", weights, "nope"]), stage: "tensor show", status: 2,
-                         mentions: [weights, "no tensor 'nope'", "lm_head.weight"].dropLast().map { $0 } + ["16 in all"])
+                         mentions: [weights, "no tensor 'nope'", "16 in all"])
         assertStageError(try tensorTool(["get", "a", "b"], stdin: ""), stage: "tensor get", status: 2, mentions: ["one tensor name"])
         assertStageError(try tensorTool(["steps"], stdin: handDocument(#""m":{"shape":[1],"data":[1]}"#)), stage: "tensor steps", status: 2, mentions: ["target.steps"])
         assertStageError(try tensorTool(["frobnicate"]), stage: "tensor", status: 2, mentions: ["frobnicate"])
