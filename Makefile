@@ -5,7 +5,7 @@ SWIFT      ?= swift
 BUILD_FLAGS = -c release -Xswiftc -enable-testing
 BIN         = .build/release
 
-.PHONY: all deps build test demo golden reference opus-reference clean
+.PHONY: all deps build test demo golden reference opus-reference check-html clean
 
 all: build
 
@@ -23,6 +23,11 @@ test: deps
 # The explainer's example through all six stages.
 demo: build
 	@echo "let's go" | PATH="$(CURDIR)/$(BIN):$$PATH" pipelines/translate.sh
+
+# pipelines/inspect.sh's page in headless Chromium (installed via apt-get when missing, as root):
+# every heatmap in the DOM, a screenshot that is not blank. Not part of make test.
+check-html: build
+	scripts/check-html.sh
 
 # Rewrites Tests/Golden/<stage>/*.expected from the current code (then review the diff; the goldens
 # are also checked against the PyTorch reference, so a regenerated golden cannot drift from it).

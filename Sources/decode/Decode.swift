@@ -21,6 +21,8 @@ struct Decode: StageCommand {
             --trace adds target.steps (the top-k next words and their probabilities at every \
             step) and the decoder's internals (decoder.blocks.L.attn.hook_pattern for masked \
             self-attention, decoder.blocks.L.cross_attn.hook_pattern for encoder–decoder attention, …).
+            --force "TEXT" scores a given translation instead (teacher forcing): target.forced holds \
+            each token's probability, log-probability and rank; see docs/FORMAT.md.
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -50,6 +52,12 @@ struct Decode: StageCommand {
     @Flag(name: .long, help: "Add per-step probabilities and attention weights.")
     var trace = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Score this translation instead of generating one (teacher forcing).",
+        discussion: "Words split on white space, looked up in the target vocabulary, <EOS> appended unless present. Writes target.forced: per token its probability, log-probability, rank and the top-k candidates; --trace adds the attention at each step.",
+        valueName: "text"))
+    var force: String?
+
     func validate() throws {
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
         if topK < 0 { throw ValidationError("--top-k must not be negative") }
@@ -67,7 +75,7 @@ struct Decode: StageCommand {
             let stage = try DecodeStage(context: context, keep: keep, trace: trace, maxLength: maxLength, topK: topK,
                                         beams: beams, lengthPenalty: lengthPenalty,
                                         earlyStopping: earlyStopping.flatMap(GenerationConfig.EarlyStopping.init),
-                                        noRepeatNgramSize: noRepeatNgramSize)
+                                        noRepeatNgramSize: noRepeatNgramSize, force: force)
             try StageIO.forEachDocument(stage: "decode", pretty: output.pretty) { try stage.run(&$0) }
         }
     }

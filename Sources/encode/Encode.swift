@@ -15,6 +15,8 @@ struct Encode: StageCommand {
             --trace adds each layer's internals, named as TransformerLens names them \
             (encoder.blocks.0.attn.hook_q, …hook_attn_scores, …hook_pattern, …hook_resid_mid); \
             docs/FORMAT.md lists them.
+            --layers a:b runs only layers a..b-1 (activation patching: stop after a layer, edit \
+            'encoder_resid' with any tool, continue with --layers b:).
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -26,11 +28,24 @@ struct Encode: StageCommand {
     @Flag(name: .long, help: "Add per-layer, per-head Q, K, V, similarity scores, attention weights and residual sums.")
     var trace = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Run only encoder layers a..b-1 (Python slice: a:b, a:, :b).",
+        discussion: "Reads 'encoder_resid' (whose layers_done must be a) if present, else 'encoder_input' (a = 0); writes 'encoder_output' when b is the last layer, else 'encoder_resid' with layers_done = b. Edit the stream in between with any tool.",
+        valueName: "a:b"))
+    var layers: String?
+
+    func validate() throws {
+        if let layers {
+            do { _ = try LayerSlice(parsing: layers) } catch let e as VamosError { throw ValidationError(e.message) }
+        }
+    }
+
     func run() throws {
         StageIO.setUp()
         try StageIO.run(stage: "encode") {
             let context = StageContext(stage: "encode", model: try modelOptions.load()) { StageIO.warn("encode", $0) }
-            let stage = try EncodeStage(context: context, keep: keep, trace: trace)
+            let stage = try EncodeStage(context: context, keep: keep, trace: trace,
+                                        layers: try layers.map { try LayerSlice(parsing: $0) })
             try StageIO.forEachDocument(stage: "encode", pretty: output.pretty) { try stage.run(&$0) }
         }
     }

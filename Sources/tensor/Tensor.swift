@@ -3,74 +3,78 @@ import Foundation
 import VamosCLI
 import VamosCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `tensor`: looks inside Vamos documents and .safetensors files. Each subcommand is a thin shell
+/// around VamosCore/Inspect. Errors are one line, `tensor <subcommand>: message`, exit status 2
+/// (usage errors too), so `tensor diff`'s 1 always means "different".
 @main
 struct TensorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tensor",
-        abstract: "Looks inside Vamos documents: tensors as tables.",
-        subcommands: [Show.self, List.self, Steps.self])
-}
+        abstract: "Looks inside Vamos documents and .safetensors files: tables, statistics, diffs, .npy, attention heatmaps, an HTML report.",
+        discussion: """
+            Every subcommand reads a document stream on stdin, or the file given as its first \
+            argument: a document file (.jsonl, .json, .ndjson; '-' is stdin) or a .safetensors file \
+            (read as one document holding its tensors, e.g. models/statquest/model.safetensors).
+            Exit status: 0 success (diff: equal within tolerance), 1 diff: different, 2 bad input or usage.
+            """,
+        subcommands: [Show.self, List.self, Stats.self, Get.self, Diff.self, Steps.self, Attention.self, HTML.self])
 
-/// Reads the documents of stdin, handing each to `body`.
-func eachDocument(_ body: (Document) throws -> Void) throws {
-    do {
-        let reader = JSONStreamReader(fd: 0, name: "input")
-        while let json = try reader.next() { try body(try Document(json: json, what: "input line \(reader.documentLine)")) }
-    } catch let e as VamosError {
-        FileHandle.standardError.write(Data("tensor: \(e.message)\n".utf8))
-        throw ExitCode(2)
+    static func main() {
+        StageIO.setUp()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            let message = error is VamosError ? "\(error)" : self.message(for: error)
+            let flat = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            StageIO.warn(commandName(), flat + (error is VamosError ? "" : " (see '\(commandName()) --help')"))
+            Glibc.exit(2)
+        }
+    }
+
+    /// `tensor show`, … — the subcommand named on the command line, for error messages.
+    static func commandName() -> String {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+        if CommandLine.arguments.count > 1, names.contains(CommandLine.arguments[1]) { return "tensor \(CommandLine.arguments[1])" }
+        return "tensor"
     }
 }
 
-struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Prints tensors as aligned tables, rows and columns labelled with tokens, with a summary line each.")
+/// `[FILE] [NAME…]`: a leading argument ending in .safetensors, .jsonl, .json or .ndjson (or `-`)
+/// is the input; the rest are tensor names.
+func splitInput(_ arguments: [String]) -> (InspectInput, [String]) {
+    if let first = arguments.first, InspectInput.isFileArgument(first) {
+        return (InspectInput(path: first), Array(arguments.dropFirst()))
+    }
+    return (.stdin, arguments)
+}
 
-    @Argument(help: "Tensors to show (default: all).") var names: [String] = []
-    @Option(help: "Digits after the decimal point.") var precision = 4
-
-    func run() throws {
-        let table = TensorTable(precision: precision)
-        try eachDocument { doc in
-            for name in names where doc.tensors[name] == nil {
-                throw VamosError("no tensor '\(name)' (the document has: \(doc.tensors.keys.joined(separator: ", ")))")
-            }
-            for (name, t) in doc.tensors.pairs where names.isEmpty || names.contains(name) {
-                StageIO.writeLine(table.render(name, t, doc: doc))
-            }
+/// Hands each document of `input` to `body` with its 1-based number, as soon as it is read.
+func eachDocument(_ input: InspectInput, names: [String] = [], _ body: (Document, Int) throws -> Void) throws {
+    let reader = try input.open(names: names.isEmpty ? nil : Set(names))
+    while let doc = try reader.next() {
+        do {
+            try body(doc, reader.count)
+        } catch let e as VamosError {
+            throw VamosError("\(reader.location): \(e.message)")
         }
     }
 }
 
-struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Lists each document's tensors with their shapes and summaries.")
-
-    func run() throws {
-        let table = TensorTable()
-        try eachDocument { doc in
-            for (name, t) in doc.tensors.pairs { StageIO.writeLine(table.summary(name, t)) }
-        }
+/// The named tensors of `doc` (all when `names` is empty), in the document's order; an unknown
+/// name is an error listing what the document has.
+func selectTensors(_ doc: Document, _ names: [String]) throws -> [(String, VamosCore.Tensor)] {
+    for name in names where doc.tensors[name] == nil {
+        let have = doc.tensors.keys
+        throw VamosError("no tensor '\(name)' (the document has \(have.isEmpty ? "no tensors" : have.joined(separator: ", ")))")
     }
-}
-
-struct Steps: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Prints decode --trace's steps: at each position the word picked and the most probable candidates.")
-
-    @Option(help: "Digits after the decimal point.") var precision = 4
-
-    func run() throws {
-        try eachDocument { doc in
-            guard let steps = doc.side("target")["steps"]?.arrayValue else {
-                throw VamosError("no 'target.steps'; run decode with --trace")
-            }
-            for step in steps {
-                guard let s = step.objectValue else { continue }
-                let top = (s["top"]?.arrayValue ?? []).compactMap(\.objectValue).map { t in
-                    "\(t["token"]?.stringValue ?? "?") \(String(format: "%.\(precision)f", t["probability"]?.doubleValue ?? 0))"
-                }
-                StageIO.writeLine("step \(s["position"]?.intValue ?? 0): \(s["token"]?.stringValue ?? "?")  (candidates: \(top.joined(separator: ", ")))")
-            }
-        }
-    }
+    return doc.tensors.pairs.filter { names.isEmpty || names.contains($0.0) }
 }

@@ -49,6 +49,11 @@ public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Fl
     return steps
 }
 
+/// Ids ordered most probable first, the lower id first on a tie (the order of `top`).
+func candidateOrder(_ probs: [Float]) -> [Int] {
+    probs.indices.sorted { probs[$0] != probs[$1] ? probs[$0] > probs[$1] : $0 < $1 }
+}
+
 /// argmax (lowest id on a tie) and the top-k of softmax(logits).
 func pickGreedy(logits: [Float], topK: Int) -> DecodeStep {
     var probs = logits

@@ -1,0 +1,117 @@
+import Foundation
+
+/// One attention heatmap: the weights of one head of one `…hook_pattern` tensor of a `--trace`
+/// document — queries down, keys across, labelled with tokens.
+public struct AttentionMap: Equatable {
+    public enum Kind: String, CaseIterable {
+        case encoderSelf = "encoder self-attention"
+        case decoderSelf = "decoder masked self-attention"
+        case cross = "encoder–decoder attention"
+    }
+
+    /// `encoder.blocks.0.attn.hook_pattern`, …
+    public var tensor: String
+    public var kind: Kind
+    public var layer: Int
+    public var head: Int
+    public var queries: [String]
+    public var keys: [String]
+    /// [queries.count × keys.count], row-major.
+    public var weights: [Float]
+
+    /// `encoder.blocks.0.attn.head0.svg`: the tensor name without `hook_pattern`, and the head.
+    public var fileName: String {
+        let stem = tensor.hasSuffix(".hook_pattern") ? String(tensor.dropLast(".hook_pattern".count)) : tensor
+        return "\(stem).head\(head).svg"
+    }
+
+    public var title: String { "\(kind.rawValue), layer \(layer), head \(head)" }
+
+    /// Masked cells of decoder self-attention: key after query.
+    public func isMasked(query i: Int, key j: Int) -> Bool { kind == .decoderSelf && j > i }
+
+    /// Every head of every attention pattern in `doc` (encoder self-attention, decoder masked
+    /// self-attention, encoder–decoder attention), in the document's order.
+    public static func maps(in doc: Document) -> [AttentionMap] {
+        var out: [AttentionMap] = []
+        for (name, t) in doc.tensors.pairs where name.hasSuffix("hook_pattern") && t.rank == 3 {
+            let kind: Kind
+            if name.hasPrefix("encoder.") { kind = .encoderSelf }
+            else if name.contains("cross_attn") { kind = .cross }
+            else if name.hasPrefix("decoder.") { kind = .decoderSelf }
+            else { continue }
+            let layer = name.split(separator: ".").dropFirst(2).first.flatMap { Int($0) } ?? 0
+            let (H, Q, K) = (t.shape[0], t.shape[1], t.shape[2])
+            let axes = t.axes ?? ["head", "query", "key"]
+            let queries = TensorTable.labels(axis: axes[1], count: Q, doc: doc, tensorName: name) ?? (0..<Q).map { "\($0)" }
+            let keys = TensorTable.labels(axis: axes[2], count: K, doc: doc, tensorName: name) ?? (0..<K).map { "\($0)" }
+            for h in 0..<H {
+                out.append(AttentionMap(tensor: name, kind: kind, layer: layer, head: h, queries: queries, keys: keys,
+                                        weights: Array(t.data[(h * Q * K)..<((h + 1) * Q * K)])))
+            }
+        }
+        return out
+    }
+}
+
+/// Renders an `AttentionMap` as a standalone SVG (xmlns, viewBox, escaped labels): one square per
+/// query × key, white (0) to dark blue (1), the value printed in it, and a `<title>` per cell so a
+/// browser shows "query → key: weight" on hover.
+public enum AttentionSVG {
+    static let cell = 44.0
+    static let charWidth = 7.6
+    static let font = "font-family=\"ui-monospace, DejaVu Sans Mono, monospace\""
+
+    /// White → dark blue (matplotlib's Blues end points), for a weight in [0, 1].
+    public static func color(_ v: Float) -> String {
+        let t = Double(min(max(v, 0), 1))
+        let (r, g, b) = (255 + (8 - 255) * t, 255 + (48 - 255) * t, 255 + (107 - 255) * t)
+        return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+    }
+
+    public static func render(_ m: AttentionMap) -> String {
+        let Q = m.queries.count, K = m.keys.count
+        let left = 24 + charWidth * Double(max(m.queries.map(\.count).max() ?? 1, 7))
+        let top = 64 + charWidth * Double(max(m.keys.map(\.count).max() ?? 1, 4))
+        // The bold 14px title is about 8.8 px per character, the 11px tensor name about 6.7.
+        let width = max(left + cell * Double(K) + 16, 24 + 8.8 * Double(m.title.count), 24 + 6.7 * Double(m.tensor.count))
+        let height = top + cell * Double(Q) + 40
+        let e = Markup.escape, n = Markup.num
+        var s: [String] = []
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" data-tensor=\"\(e(m.tensor))\" data-head=\"\(m.head)\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\">")
+        s.append("<title>\(e(m.tensor)) head \(m.head): \(e(m.kind.rawValue))</title>")
+        s.append("<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>")
+        s.append("<text x=\"12\" y=\"20\" \(font) font-size=\"14\" font-weight=\"bold\" fill=\"#222222\">\(e(m.title))</text>")
+        s.append("<text x=\"12\" y=\"38\" \(font) font-size=\"11\" fill=\"#555555\">\(e(m.tensor))</text>")
+        s.append("<text x=\"\(n(left))\" y=\"56\" \(font) font-size=\"11\" fill=\"#555555\">keys →</text>")
+        s.append("<text x=\"12\" y=\"\(n(top - 8))\" \(font) font-size=\"11\" fill=\"#555555\">queries ↓</text>")
+        for (j, key) in m.keys.enumerated() {
+            let x = left + cell * (Double(j) + 0.5) + 4
+            s.append("<text x=\"\(n(x))\" y=\"\(n(top - 6))\" transform=\"rotate(-90 \(n(x)) \(n(top - 6)))\" \(font) font-size=\"12\" fill=\"#222222\">\(e(key))</text>")
+        }
+        for (i, query) in m.queries.enumerated() {
+            let y = top + cell * Double(i)
+            s.append("<text x=\"\(n(left - 6))\" y=\"\(n(y + cell / 2 + 4))\" text-anchor=\"end\" \(font) font-size=\"12\" fill=\"#222222\">\(e(query))</text>")
+            for j in 0..<K {
+                let v = m.weights[i * K + j], x = left + cell * Double(j)
+                let masked = m.isMasked(query: i, key: j)
+                let tip = "query '\(query)' (\(i)) → key '\(m.keys[j])' (\(j)): \(masked ? "masked, " : "")\(formatFloat(v))"
+                s.append("<g><title>\(e(tip))</title>")
+                s.append("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(cell))\" height=\"\(n(cell))\" fill=\"\(masked ? "#eeeeee" : color(v))\" stroke=\"#ffffff\"/>")
+                if !masked {
+                    s.append("<text x=\"\(n(x + cell / 2))\" y=\"\(n(y + cell / 2 + 4))\" text-anchor=\"middle\" \(font) font-size=\"11\" fill=\"\(v > 0.5 ? "#ffffff" : "#222222")\">\(String(format: "%.2f", Double(v)))</text>")
+                }
+                s.append("</g>")
+            }
+        }
+        // legend: 0 … 1
+        let ly = top + cell * Double(Q) + 14
+        for k in 0...10 {
+            s.append("<rect x=\"\(n(left + 12 * Double(k)))\" y=\"\(n(ly))\" width=\"12\" height=\"10\" fill=\"\(color(Float(k) / 10))\"/>")
+        }
+        s.append("<text x=\"\(n(left - 6))\" y=\"\(n(ly + 9))\" text-anchor=\"end\" \(font) font-size=\"10\" fill=\"#555555\">0</text>")
+        s.append("<text x=\"\(n(left + 138))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">1</text>")
+        s.append("</svg>")
+        return s.joined(separator: "\n") + "\n"
+    }
+}

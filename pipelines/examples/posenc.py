@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""posenc in Python, standard library only — a drop-in replacement for the Swift stage.
+
+    … | embed | python3 pipelines/examples/posenc.py --model DIR | encode | …
+
+Reads Vamos documents (docs/FORMAT.md) on stdin, one per line; replaces tensor 'embeddings'
+[T, d_model] by 'encoder_input' = embeddings + position values, for every positional scheme:
+sinusoidal_halves (Marian), sinusoidal_interleaved (the paper), learned (read from
+model.safetensors) and none. Writes the same bytes the Swift stage writes: numbers keep their
+text, tensor values are float32 written as their shortest text the way Swift does, the model's
+name and sha256 stamped. Options: --model DIR (else $VAMOS_MODEL, else models/statquest),
+--keep (keep 'embeddings'), --trace (add 'positional_encoding'), --scheme NAME (use another
+positional scheme than the model's config.json names: an experiment, see positional.sh).
+"""
+import hashlib, json, math, os, struct, sys
+from fractions import Fraction
+
+STAGE = 'posenc'
+
+
+# ---- float32: reading a number's text exactly, writing Swift's shortest text ---------------------
+
+def f32(x):
+    """A double rounded to the nearest float32 (OverflowError past the float32 range)."""
+    return struct.unpack('<f', struct.pack('<f', x))[0]
+
+
+def parse_f32(text):
+    """A JSON number's text -> the nearest float32, rounded once (docs/FORMAT.md section 4)."""
+    d = float(text)
+    f = f32(d)
+    if f == d or math.isinf(d):
+        return f
+    b = struct.unpack('<I', struct.pack('<f', f))[0]
+    g = struct.unpack('<f', struct.pack('<I', b + 1 if abs(d) > abs(f) else b - 1))[0]
+    if 2 * Fraction(d) != Fraction(f) + Fraction(g):
+        return f
+    e = Fraction(text)
+    df, dg = abs(e - Fraction(f)), abs(e - Fraction(g))
+    return f if df < dg or (df == dg and b % 2 == 0) else g
+
+
+def format_f32(v):
+    """Swift's Float.description: the shortest digits that read back as this float32; exponential
+    notation below 1e-4 or above 2^24 ('1e-05', '1.5e+20'), else decimal with a '.0' at least."""
+    if v == 0:
+        return '-0.0' if math.copysign(1, v) < 0 else '0.0'
+    for p in range(1, 10):
+        s = '%.*e' % (p - 1, v)
+        if parse_f32(s) == v:
+            break
+    mantissa, exp = s.split('e')
+    exp = int(exp)
+    sign = '-' if mantissa.startswith('-') else ''
+    digits = mantissa.lstrip('-').replace('.', '').rstrip('0') or '0'
+    if exp < -4 or abs(v) > 2 ** 24:
+        m = digits[0] + ('.' + digits[1:] if len(digits) > 1 else '')
+        return '%s%se%s%02d' % (sign, m, '-' if exp < 0 else '+', abs(exp))
+    if exp < 0:
+        return sign + '0.' + '0' * (-exp - 1) + digits
+    whole = digits[:exp + 1].ljust(exp + 1, '0')
+    return sign + whole + '.' + (digits[exp + 1:] or '0')
+
+
+# ---- JSON that keeps every number's text, and writes like the Swift stages -----------------------
+
+class Number(str):
+    """A JSON number, kept as its text."""
+
+
+class F32(float):
+    """A float32 value to write in Swift's shortest form."""
+
+
+def reject_constant(name):
+    raise ValueError(f"'{name}' is not a JSON number (NaN and Infinity are not allowed)")
+
+
+def load(line):
+    return json.loads(line, parse_float=Number, parse_int=Number, parse_constant=reject_constant)
+
+
+def dump(v):
+    if isinstance(v, F32):
+        return format_f32(v)
+    if isinstance(v, Number):
+        return str(v) if not v.lstrip('-').isdigit() else str(int(v))  # integers re-printed (-0 → 0)
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if v is None:
+        return 'null'
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return '[' + ','.join(dump(x) for x in v) + ']'
+    if isinstance(v, dict):
+        return '{' + ','.join(json.dumps(k, ensure_ascii=False) + ':' + dump(x) for k, x in v.items()) + '}'
+    raise TypeError(f'cannot write {type(v).__name__}')
+
+
+# ---- the model ------------------------------------------------------------------------------------
+
+class Model:
+    def __init__(self, directory, scheme=None):
+        directory = directory.rstrip('/') or '/'
+        config_bytes = open(os.path.join(directory, 'config.json'), 'rb').read()
+        self.config = json.loads(config_bytes)
+        self.path = os.path.join(directory, 'model.safetensors')
+        with open(self.path, 'rb') as st:
+            head = st.read(8)
+            n = struct.unpack('<Q', head)[0]
+            self.header_json = st.read(n)
+        self.header = json.loads(self.header_json)
+        self.data_start = 8 + n
+        self.name = os.path.basename(directory)
+        self.sha256 = hashlib.sha256(config_bytes + head + self.header_json).hexdigest()
+        self.d_model = self.config.get('d_model', 1024)
+        self.kind = scheme or self.config.get('positional_encoding', 'sinusoidal_halves')
+        self.max_positions = self.config.get('max_position_embeddings', 1024)
+        self.learned = self.weight('model.encoder.embed_positions.weight') if self.kind == 'learned' else None
+
+    def weight(self, name):
+        """A float32 tensor of model.safetensors, flat (only F32 in this sketch)."""
+        e = self.header.get(name)
+        if e is None or e['dtype'] != 'F32':
+            raise ValueError(f'{self.path}: no F32 tensor {name!r}')
+        begin, end = e['data_offsets']
+        with open(self.path, 'rb') as st:
+            st.seek(self.data_start + begin)
+            raw = st.read(end - begin)
+        return list(struct.unpack('<%df' % ((end - begin) // 4), raw))
+
+    def positions(self, T):
+        """[T * C] position values: computed in double, rounded to float32 (docs/MODEL.md)."""
+        C, P = self.d_model, [0.0] * (T * self.d_model)
+        if self.kind == 'learned':
+            return self.learned[:T * C]
+        for t in range(T):
+            for j in range(C):
+                a = t / math.pow(10000, (2 * (j // 2)) / C)
+                if self.kind == 'sinusoidal_interleaved':
+                    P[t * C + j] = f32(math.sin(a) if j % 2 == 0 else math.cos(a))
+                elif self.kind == 'sinusoidal_halves':
+                    h = (C + 1) // 2
+                    if j % 2 == 0:
+                        P[t * C + j // 2] = f32(math.sin(a))
+                    else:
+                        P[t * C + h + j // 2] = f32(math.cos(a))
+                elif self.kind != 'none':
+                    raise ValueError(f'positional_encoding {self.kind!r} is not known')
+        return P
+
+
+def run(doc, model, keep, trace):
+    if not isinstance(doc, dict):
+        raise ValueError('expected a JSON object (a Vamos document)')
+    if doc.get('format') != 'vamos/1':
+        raise ValueError('\'format\' must be "vamos/1"')
+    tensors = doc.get('tensors', {})
+    e = tensors.get('embeddings')
+    if e is None:
+        raise ValueError("no tensor 'embeddings'; pipe the document through embed first")
+    shape = [int(d) for d in e['shape']]
+    C = model.d_model
+    if len(shape) != 2 or shape[1] != C:
+        raise ValueError(f"tensor 'embeddings' has shape {shape}; model '{model.name}' expects [tokens, {C}] (d_model {C})")
+    T = shape[0]
+    if T > model.max_positions:
+        raise ValueError(f'sequence of {T} positions is longer than the {model.max_positions} the model allows (max_position_embeddings)')
+    if len(e['data']) != T * C:
+        raise ValueError(f"tensor 'embeddings'.data: shape {shape} needs {T * C} values, found {len(e['data'])}")
+    P = model.positions(T)
+    x = [F32(f32(parse_f32(v) + p)) for v, p in zip(e['data'], P)]
+    if doc.get('model', {}).get('sha256', model.sha256) != model.sha256 and not getattr(run, 'warned', False):
+        run.warned = True
+        other = doc['model'].get('name', '?')
+        print(f"{STAGE}: warning: the document was made with model '{other}' (sha256 {doc['model']['sha256'][:12]}…), "
+              f"this stage uses '{model.name}' (sha256 {model.sha256[:12]}…)", file=sys.stderr)
+    # The Swift stages write format, stage, model, source, target, the other fields, then tensors.
+    out = {'format': doc['format'], 'stage': STAGE, 'model': {'name': model.name, 'sha256': model.sha256}}
+    for k in ('source', 'target'):
+        if k in doc:
+            out[k] = doc[k]
+    for k, v in doc.items():
+        if k not in out and k != 'tensors':
+            out[k] = v
+    new = {}
+    for name, t in tensors.items():
+        if name == 'embeddings' and not keep:
+            continue
+        if name == 'embeddings':
+            t = dict(t, data=[F32(parse_f32(v)) for v in t['data']])
+        new[name] = t
+    rows = ['token', 'd_model']
+    if trace:
+        new['positional_encoding'] = {'shape': [T, C], 'axes': rows, 'data': [F32(p) for p in P]}
+    new['encoder_input'] = {'shape': [T, C], 'axes': rows, 'data': x}
+    out['tensors'] = new
+    return out
+
+
+def main(argv):
+    args, keep, trace, model_dir, scheme = argv[1:], False, False, None, None
+    while args:
+        a = args.pop(0)
+        if a == '--model' and args:
+            model_dir = args.pop(0)
+        elif a.startswith('--model='):
+            model_dir = a.split('=', 1)[1]
+        elif a == '--scheme' and args:
+            scheme = args.pop(0)
+        elif a == '--keep':
+            keep = True
+        elif a == '--trace':
+            trace = True
+        elif a in ('-h', '--help'):
+            print(__doc__.strip())
+            return 0
+        else:
+            print(f"{STAGE}: unknown argument '{a}' (see '{argv[0]} --help')", file=sys.stderr)
+            return 64
+    here = os.path.dirname(os.path.abspath(__file__))
+    model_dir = model_dir or os.environ.get('VAMOS_MODEL') or os.path.join(here, '..', '..', 'models', 'statquest')
+    try:
+        model = Model(model_dir, scheme)
+    except (OSError, ValueError, KeyError) as err:
+        print(f'{STAGE}: model {model_dir}: {err}', file=sys.stderr)
+        return 1
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            print(dump(run(load(line), model, keep, trace)), flush=True)
+        except BrokenPipeError:
+            return 0
+        except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as err:
+            print(f'{STAGE}: input line {n}: {err}', file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main(sys.argv))
+    except BrokenPipeError:
+        sys.exit(0)
