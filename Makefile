@@ -18,7 +18,7 @@ build: deps
 # Unit, reference, golden, pipeline and bad-input tests (the tests run the built executables).
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
-	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build --disable-swift-testing
 
 # The explainer's example through all six stages.
 demo: build
