@@ -38,6 +38,6 @@ check() {  # NAME MODEL SENTENCE
     || { echo "check-html: $name: the screenshot looks blank" >&2; status=1; }
 }
 check statquest models/statquest "let's go"
-check marian Tests/Fixtures/models/marian "the big cat sees a fish"
+check demo-en-es models/demo-en-es "the red cats do not eat the small fish"
 [ $status -eq 0 ] && echo "check-html: ok (screenshots in .build/check-html/*/screenshot.png)"
 exit $status
