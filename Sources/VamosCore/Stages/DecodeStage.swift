@@ -53,11 +53,20 @@ public struct DecodeStage {
         output = try context.model.outputProjection()
     }
 
-    /// `--force` text → target ids: split on white space, each word looked up in the target
+    /// `--force` text → target ids. A word-level model: split on white space, each word looked up in the target
     /// vocabulary (`<unk>` if it has one, else an error), the EOS token appended unless the text
     /// already ends with it.
+    /// A SentencePiece model (opus-mt) encodes the text as transformers encodes labels
+    /// (`tokenizer(text_target=…)`), `</s>` appended.
     public static func forcedIDs(_ text: String, model: Model) throws -> [Int] {
         let vocab = model.targetVocabulary, c = model.config
+        if let tokenizer = model.tokenizer {
+            let ids = try tokenizer.encodeTarget(text).ids
+            guard ids.count <= c.maxPositionEmbeddings else {
+                throw VamosError("--force: \(ids.count) target tokens (with </s>) exceed max_position_embeddings \(c.maxPositionEmbeddings) of model '\(model.name)'")
+            }
+            return ids
+        }
         var ids = try text.split(whereSeparator: { $0.isWhitespace }).map { word -> Int in
             if let id = vocab.id(of: String(word)) { return id }
             if let unk = vocab.unknownID { return unk }

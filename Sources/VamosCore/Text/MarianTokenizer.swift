@@ -62,6 +62,19 @@ public struct MarianTokenizer: Sendable {
     // MARK: encode
 
     public func encode(_ text: String) throws -> Encoding {
+        try encode(text, spm: source, vocabulary: sourceVocabulary, unknownID: unknownID)
+    }
+
+    /// `tokenizer(text_target=text)["input_ids"]`, the labels of a translation: the same steps with
+    /// `target.spm` and, when the vocabularies are separate, the target vocabulary (transformers'
+    /// target mode). Used by `decode --force`.
+    public func encodeTarget(_ text: String) throws -> Encoding {
+        let vocabulary = separateVocabularies ? targetVocabulary : sourceVocabulary
+        return try encode(text, spm: target, vocabulary: vocabulary,
+                          unknownID: vocabulary.exactID(of: sourceVocabulary[unknownID]) ?? unknownID)
+    }
+
+    func encode(_ text: String, spm: SentencePiece, vocabulary: Vocabulary, unknownID: Int) throws -> Encoding {
         var tokens: [String] = []
         for segment in splitOnSpecialTokens(text) {
             if segment.special {
@@ -70,13 +83,13 @@ public struct MarianTokenizer: Sendable {
             }
             let (code, rest) = Self.languageCode(segment.text)
             if let code { tokens.append(code) }
-            tokens += try source.encode(rest)
+            tokens += try spm.encode(rest)
         }
         var ids: [Int] = [], unknown: [String] = []
         for token in tokens {
             if let special = specialTokens.first(where: { $0.token == token }) {
                 ids.append(special.id)
-            } else if let id = sourceVocabulary.exactID(of: token) {
+            } else if let id = vocabulary.exactID(of: token) {
                 ids.append(id)
             } else {
                 ids.append(unknownID)
