@@ -25,6 +25,6 @@ cmp -s "$work/test.tsv" "$data/test.tsv" || { echo "train-demo.sh: the generator
   --steps 2500 --batch-size 64 --lr 1e-3 --warmup 300 --label-smoothing 0.1 --clip 1 --seed 1 --threads 2 \
   --checkpoint-every 500 --checkpoint-dir "$ckpt" --log "$ckpt/steps.jsonl" \
   --dev "$data/test.tsv" "${resume[@]}" > "$work/evaluation.json" 2> "$work/train.log"
-cp "$work/evaluation.json" "$work/train.log" "$out/"
+cp "$work/evaluation.json" "$work/train.log" "$ckpt/steps.jsonl" "$out/"
 cp "$data/MODEL_README.md" "$out/README.md"
 cat "$out/evaluation.json"

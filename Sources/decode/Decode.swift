@@ -54,7 +54,7 @@ struct Decode: StageCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "Score this translation instead of generating one (teacher forcing).",
-        discussion: "Words split on white space, looked up in the target vocabulary, <EOS> appended unless present. Writes target.forced: per token its probability, log-probability, rank and the top-k candidates; --trace adds the attention at each step.",
+        discussion: "Word-level models: words split on white space, looked up in the target vocabulary, <EOS> appended unless present; SentencePiece (opus-mt) models: encoded as transformers encodes labels (target.spm), </s> appended. Writes target.forced: per token its probability, log-probability, rank and the top-k candidates; --trace adds the attention at each step.",
         valueName: "text"))
     var force: String?
 

@@ -546,7 +546,7 @@ def main():
 
 TINY_README = """# tiny-random
 
-The bundled default model until a trained one is bundled: the explainer's architecture
+A random-weight copy of the explainer's architecture (the bundled default before `models/statquest`; docs/FORMAT.md's examples use it):
 (`d_model` 2, one encoder and one decoder layer, one head, no layer norm, no feed-forward block,
 interleaved sinusoidal positions, residual connections only) with **seeded random weights**. Its
 translations are meaningless; it exists so that every stage runs out of the box.

@@ -18,6 +18,10 @@ public struct DecodeStage {
     let decoder: Decoder
     let output: OutputProjection
 
+    /// What decode writes into `target` (or what a later stage derives from it): removed first, so a
+    /// re-decoded document never mixes old and new results.
+    static let writtenKeys = ["text", "steps", "score", "hypotheses", "forced"]
+
     /// `--force`: the translation to score instead of generating one (nil: generate).
     public let force: [Int]?
     public let forceText: String?
@@ -103,7 +107,7 @@ public struct DecodeStage {
         }
         // Merge into any target the document already has (a reference, say); a stale text goes.
         var target = doc.side("target")
-        for key in ["text", "steps", "score", "hypotheses"] { target[key] = nil }
+        for key in DecodeStage.writtenKeys { target[key] = nil }
         target["tokens"] = .array(ids.map { .string(vocab[$0]) })
         target["ids"] = .array(ids.map { .int($0) })
         if !hypotheses.isEmpty { target["score"] = .float(hypotheses[0].score) }
@@ -163,8 +167,7 @@ public struct DecodeStage {
         func finite(_ v: Float) -> Float { v.isFinite ? v : -.greatestFiniteMagnitude }
         let total = steps.reduce(0.0) { $0 + Double($1.logProbability) }
         var target = doc.side("target")
-        target["text"] = nil
-        target["steps"] = nil
+        for key in DecodeStage.writtenKeys { target[key] = nil }
         target["tokens"] = .array(ids.map { .string(vocab[$0]) })
         target["ids"] = .array(ids.map { .int($0) })
         target["forced"] = .object(JSONObject([
