@@ -24,7 +24,9 @@ public enum StageIO {
     }
 
     public static func warn(_ stage: String, _ message: String) {
-        let line = "\(stage): \(message)\n"
+        // One line, whatever the message quotes (a tensor name from a document may hold a newline).
+        let flat = String(message.map { $0.isNewline ? " " : $0 })
+        let line = "\(stage): \(flat)\n"
         _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
     }
 
@@ -65,6 +67,7 @@ public enum StageIO {
             do {
                 var doc = try Document(json: json, what: at)
                 try process(&doc)
+                try doc.checkFinite()
                 writeLine(doc.serialized(pretty: pretty))
             } catch let e as VamosError {
                 throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")

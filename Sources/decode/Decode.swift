@@ -60,8 +60,11 @@ struct Decode: StageCommand {
 
     func validate() throws {
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
-        if topK < 0 { throw ValidationError("--top-k must not be negative") }
-        if let beams, beams < 1 { throw ValidationError("--beams must be at least 1") }
+        if topK < 0 || topK > 1_000_000 { throw ValidationError("--top-k must be between 0 and 1000000") }
+        if let beams, beams < 1 || beams > GenerationConfig.maxBeams {
+            throw ValidationError("--beams must be between 1 and \(GenerationConfig.maxBeams)")
+        }
+        if let lengthPenalty, !lengthPenalty.isFinite { throw ValidationError("--length-penalty must be a finite number") }
         if let noRepeatNgramSize, noRepeatNgramSize < 0 { throw ValidationError("--no-repeat-ngram-size must not be negative") }
         if let earlyStopping, GenerationConfig.EarlyStopping(rawValue: earlyStopping) == nil {
             throw ValidationError("--early-stopping must be true, false or never")

@@ -49,7 +49,8 @@ struct HTML: ParsableCommand {
     @Option(help: ArgumentHelp("The page to write.", valueName: "file")) var out = "index.html"
     @Option(help: ArgumentHelp("Directory of the SVG files, relative to the page, for links ('' for none).", valueName: "dir"))
     var attentionDir = "attention"
-    @Option(help: "Digits after the decimal point.") var precision = 4
+    @OptionGroup var digits: Precision
+    var precision: Int { digits.precision }
 
     func validate() throws { guard !files.isEmpty else { throw ValidationError("expected the stage documents (FILE…)") } }
 

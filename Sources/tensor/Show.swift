@@ -8,12 +8,12 @@ struct Show: ParsableCommand {
         abstract: "Prints tensors as aligned tables, rows and columns labelled with tokens, with a summary line each (shape, min, max, mean, std).")
 
     @Argument(help: "[FILE] then the tensors to show (default: all).") var arguments: [String] = []
-    @Option(help: "Digits after the decimal point.") var precision = 4
+    @OptionGroup var digits: Precision
+    var precision: Int { digits.precision }
     @Option(help: "At most this many rows per table (0: all).") var maxRows = 40
     @Option(help: "At most this many columns per table (0: all).") var maxColumns = 16
 
     func validate() throws {
-        guard (0...12).contains(precision) else { throw ValidationError("--precision must be between 0 and 12") }
         guard maxRows >= 0, maxColumns >= 0 else { throw ValidationError("--max-rows and --max-columns must not be negative") }
     }
 
@@ -55,7 +55,8 @@ struct Stats: ParsableCommand {
         abstract: "One line of statistics per tensor: count, min and max (where, with token labels), mean, std, L2 norm, zeros.")
 
     @Argument(help: "[FILE] then the tensors (default: all).") var arguments: [String] = []
-    @Option(help: "Digits after the decimal point.") var precision = 4
+    @OptionGroup var digits: Precision
+    var precision: Int { digits.precision }
 
     func run() throws {
         let (input, names) = splitInput(arguments)
@@ -72,11 +73,16 @@ struct Steps: ParsableCommand {
         abstract: "Prints decode --trace's steps (or decode --force's scores): at each position the word and the most probable candidates.")
 
     @Argument(help: "[FILE]") var arguments: [String] = []
-    @Option(help: "Digits after the decimal point.") var precision = 4
+    @OptionGroup var digits: Precision
+    var precision: Int { digits.precision }
 
     func run() throws {
         let (input, _) = splitInput(arguments)
-        func p(_ j: JSON?) -> String { String(format: "%.\(precision)f", j?.doubleValue ?? 0) }
+        func p(_ j: JSON?) -> String {
+            let v = j?.doubleValue ?? 0
+            // The most negative float32 stands for −∞ (JSON cannot hold it): a word generation never picks.
+            return v <= -3.4e38 ? "-inf" : String(format: "%.\(precision)f", v)
+        }
         try eachDocument(input) { doc, _ in
             let target = doc.side("target")
             let forced = target["forced"]?.objectValue

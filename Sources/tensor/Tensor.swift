@@ -78,3 +78,12 @@ func selectTensors(_ doc: Document, _ names: [String]) throws -> [(String, Vamos
     }
     return doc.tensors.pairs.filter { names.isEmpty || names.contains($0.0) }
 }
+
+/// `--precision`, shared by every subcommand that prints numbers.
+struct Precision: ParsableArguments {
+    @Option(help: "Digits after the decimal point (0–12).") var precision = 4
+
+    func validate() throws {
+        guard (0...12).contains(precision) else { throw ValidationError("--precision must be between 0 and 12") }
+    }
+}

@@ -1,10 +1,11 @@
 import ArgumentParser
 import CBLAS
 import Foundation
+import VamosCLI
 import VamosCore
 
 @main
-struct Train: ParsableCommand {
+struct Train: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Trains a model by backpropagation and writes a model directory every stage loads.",
@@ -45,9 +46,13 @@ struct Train: ParsableCommand {
             throw ValidationError("--steps, --warmup and --checkpoint-every must be ≥ 0; --batch-size and --threads ≥ 1")
         }
         guard labelSmoothing >= 0 && labelSmoothing < 1 else { throw ValidationError("--label-smoothing must be in [0, 1)") }
+        guard learningRate.isFinite, learningRate > 0, clip.isFinite, clip >= 0, weightDecay.isFinite, weightDecay >= 0 else {
+            throw ValidationError("--lr must be a positive number; --clip and --weight-decay finite and ≥ 0")
+        }
     }
 
     func run() throws {
+        signal(SIGPIPE, SIG_IGN)
         do {
             try train()
         } catch let e as VamosError {
@@ -62,6 +67,7 @@ struct Train: ParsableCommand {
         guard let arch = try JSONCodec.parse(bytes: &configBytes, what: config).objectValue else {
             throw VamosError("\(config): expected a JSON object")
         }
+        try ModelWriter.checkReplaceable(out)
         var setup = TrainingRun.Setup(corpus: try ParallelCorpus(file: corpus), architecture: arch, output: out)
         setup.sourceVocabulary = try sourceVocab.map(Train.readVocabulary)
         setup.targetVocabulary = try targetVocab.map(Train.readVocabulary)
@@ -85,10 +91,7 @@ struct Train: ParsableCommand {
         FileHandle.standardError.write(Data("train: wrote \(out)\n".utf8))
         if let dev {
             let devCorpus = try ParallelCorpus(file: dev)
-            let data = try devCorpus.pairs.map { p in
-                (source: try p.source.map { try Train.id($0, run.sourceVocabulary) } + [run.modelConfig.eosTokenID],
-                 target: try p.target.map { try Train.id($0, run.targetVocabulary) } + [run.modelConfig.eosTokenID])
-            }
+            let data = try TrainingRun.encode(devCorpus, run.sourceVocabulary, run.targetVocabulary, eos: run.modelConfig.eosTokenID)
             let loss = try run.trainer.evaluationLoss(data)
             var r = try evaluateTranslations(model: try Model(directory: out), corpus: devCorpus)
             r.hypotheses = []
@@ -98,18 +101,18 @@ struct Train: ParsableCommand {
         }
     }
 
-    static func id(_ word: String, _ vocab: [(String, Int)]) throws -> Int {
-        if let id = vocab.first(where: { $0.0 == word })?.1 ?? vocab.first(where: { $0.0 == TrainingRun.unk })?.1 { return id }
-        throw VamosError("dev: '\(word)' is not in the vocabulary")
-    }
-
     static func readVocabulary(_ path: String) throws -> [(String, Int)] {
         guard var bytes = readFile(path) else { throw VamosError("\(path): cannot read") }
         guard let o = try JSONCodec.parse(bytes: &bytes, what: path).objectValue else { throw VamosError("\(path): expected token → id") }
-        return try o.pairs.map { k, v in
+        let v = try o.pairs.map { k, v in
             guard let id = v.intValue else { throw VamosError("\(path): id of '\(k)' is not an integer") }
             return (k, id)
         }.sorted { $0.1 < $1.1 }
+        // The trainer sizes the embeddings by the count: the ids must be exactly 0..<count.
+        for (i, (token, id)) in v.enumerated() where id != i {
+            throw VamosError("\(path): ids must be 0..<\(v.count) with no gaps or repeats; '\(token)' has \(id)")
+        }
+        return v
     }
 }
 

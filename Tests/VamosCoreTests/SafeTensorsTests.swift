@@ -72,6 +72,8 @@ final class SafeTensorsTests: XCTestCase {
         assertRejected(try file(header: #"{"a":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}}"#, data: four), "unknown dtype")
         assertRejected(try file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]"#, data: four), "JSON")
         assertRejected(try file(header: #"{"a":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,8]}}"#, data: four),
+                       "dimension over")
+        assertRejected(try file(header: #"{"a":{"dtype":"F32","shape":[65536,65536],"data_offsets":[0,8]}}"#, data: four),
                        "more than")
         let dir = try makeTemporaryDirectory(self)
         try writeFileAtomically([1, 2, 3], to: dir + "/short.safetensors")

@@ -58,6 +58,16 @@ public struct Document: Sendable {
 
     public func serialized(pretty: Bool = false) -> String { JSONCodec.serialize(json, pretty: pretty) }
 
+    /// JSON cannot hold NaN or ±∞: a stage whose arithmetic overflowed float32 reports it instead of
+    /// writing a document nobody can read.
+    public func checkFinite() throws {
+        for (name, t) in tensors.pairs {
+            if let i = t.data.firstIndex(where: { !$0.isFinite }) {
+                throw VamosError("tensor '\(name)' data[\(i)] is \(t.data[i]): the computation overflowed float32")
+            }
+        }
+    }
+
     public var stage: String? {
         get { fields["stage"]?.stringValue }
         set { fields["stage"] = newValue.map { .string($0) } }

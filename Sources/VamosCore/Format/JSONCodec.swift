@@ -62,13 +62,29 @@ public enum JSONCodec {
 
     static func isWhiteSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
-    /// A number's text is JSON's grammar: json-c also accepts `NaN` and `Infinity`, which are not JSON.
+    /// A number's text follows JSON's grammar, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`:
+    /// json-c also accepts `NaN`, `Infinity` and `1.`, which are not JSON and must not pass through.
     static func isJSONNumber(_ text: String) -> Bool {
-        var it = text.utf8.makeIterator()
-        var c = it.next()
-        if c == UInt8(ascii: "-") { c = it.next() }
-        guard let first = c, first >= 0x30, first <= 0x39 else { return false }
-        return true
+        let b = Array(text.utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+            return i - start
+        }
+        if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < b.count else { return false }
+        if b[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { return false }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == b.count
     }
 
     static func convert(_ obj: OpaquePointer?, what: String) throws -> JSON {
@@ -86,7 +102,7 @@ public enum JSONCodec {
                 throw VamosError("\(what): integer \(text) is at the edge of 64 bits; larger integers cannot be read exactly")
             }
             guard isJSONNumber(text) else {
-                throw VamosError("\(what): '\(text)' is not a JSON number (NaN and Infinity are not allowed)")
+                throw VamosError("\(what): '\(text)' is not a JSON number (NaN, Infinity and forms like '1.' are not JSON)")
             }
             return .number(text)
         case json_type_string:

@@ -46,11 +46,18 @@ extension Tensor {
         var n = 1
         for d in shape {
             guard d >= 0 else { throw VamosError("\(what): shape \(shape) has a negative dimension") }
+            // Even an empty tensor may not claim a huge dimension: tools size labels by it.
+            guard d <= maxElements else { throw VamosError("\(what): shape \(shape) has a dimension over \(maxElements)") }
             let (p, overflow) = n.multipliedReportingOverflow(by: d)
             guard !overflow, p <= maxElements else {
                 throw VamosError("\(what): shape \(shape) has more than \(maxElements) elements")
             }
             n = p
+        }
+        // An empty tensor has no data to vouch for its other dimensions: keep them modest, since
+        // tools size row and column labels by them.
+        if n == 0, let big = shape.first(where: { $0 > 1 << 20 }) {
+            throw VamosError("\(what): shape \(shape) is empty but claims a dimension of \(big) (at most \(1 << 20))")
         }
         return n
     }

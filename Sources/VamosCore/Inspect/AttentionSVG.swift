@@ -22,7 +22,9 @@ public struct AttentionMap: Equatable {
     /// `encoder.blocks.0.attn.head0.svg`: the tensor name without `hook_pattern`, and the head.
     public var fileName: String {
         let stem = tensor.hasSuffix(".hook_pattern") ? String(tensor.dropLast(".hook_pattern".count)) : tensor
-        return "\(stem).head\(head).svg"
+        // A tensor name comes from the document: keep it to one path component.
+        let safe = String(stem.map { $0 == "/" || $0 == "\\" || $0.isNewline ? "_" : $0 })
+        return "\(safe.hasPrefix(".") ? "_" + safe : safe).head\(head).svg"
     }
 
     public var title: String { "\(kind.rawValue), layer \(layer), head \(head)" }
@@ -34,7 +36,7 @@ public struct AttentionMap: Equatable {
     /// self-attention, encoder–decoder attention), in the document's order.
     public static func maps(in doc: Document) -> [AttentionMap] {
         var out: [AttentionMap] = []
-        for (name, t) in doc.tensors.pairs where name.hasSuffix("hook_pattern") && t.rank == 3 {
+        for (name, t) in doc.tensors.pairs where name.hasSuffix("hook_pattern") && t.rank == 3 && t.count > 0 {
             let kind: Kind
             if name.hasPrefix("encoder.") { kind = .encoderSelf }
             else if name.contains("cross_attn") { kind = .cross }

@@ -80,7 +80,7 @@ public struct BeamSearch {
             let done = sequences.map { $0.last! == eosID || curLen + 1 >= maxLengthTotal }
             // c. the N best unfinished continue, each with its parent's decoder cache
             var next = TopK(k: N)
-            for i in 0..<K { next.offer(top[i].value + (done[i] ? penalty : 0), index: i) }
+            for i in top.indices { next.offer(top[i].value + (done[i] ? penalty : 0), index: i) }
             running = next.items.map { sequences[$0.index] }
             runningScores = next.items.map(\.value)
             let parents = states
@@ -89,7 +89,7 @@ public struct BeamSearch {
             let allFinished = finished.allSatisfy(\.finished)
             let length = Float(pow(Double(curLen + 1 - 1), lengthPenalty))
             var pool = finished
-            for i in 0..<K {
+            for i in top.indices {
                 var s = top[i].value / length
                 s += (earlyStopping == .whenDone && allFinished) ? penalty : 0
                 s += improvementPossible ? 0 : penalty
@@ -122,7 +122,7 @@ struct TopK {
 
     init(k: Int) {
         self.k = k
-        items.reserveCapacity(k + 1)
+        items.reserveCapacity(min(k, 4096) + 1)
     }
 
     mutating func offer(_ value: Float, index: Int) {

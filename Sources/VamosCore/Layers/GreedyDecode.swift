@@ -60,7 +60,7 @@ func pickGreedy(logits: [Float], topK: Int) -> DecodeStep {
     softmaxRows(&probs, rows: 1, n: probs.count)
     var best = 0
     for i in logits.indices where logits[i] > logits[best] { best = i }
-    var bestK = TopK(k: max(0, topK))                               // lower id first on a tie
+    var bestK = TopK(k: min(max(0, topK), logits.count))                               // lower id first on a tie
     if topK > 0 { for i in probs.indices { bestK.offer(probs[i], index: i) } }
     let top = bestK.items.map { (id: $0.index, probability: $0.value) }
     return DecodeStep(id: best, probability: probs[best], top: top)

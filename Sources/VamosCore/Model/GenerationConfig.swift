@@ -18,6 +18,8 @@ public struct GenerationConfig: Sendable, Equatable {
     }
 
     public var numBeams = 1
+    /// The widest beam Vamos searches (each beam keeps its own decoder cache).
+    public static let maxBeams = 1024
     /// Counts the decoder start token, as in transformers: at most `maxLength − 1` ids are generated.
     public var maxLength = 20
     /// When set, replaces `maxLength` with `maxNewTokens + 1`.
@@ -47,6 +49,9 @@ public struct GenerationConfig: Sendable, Equatable {
         guard let obj = json.objectValue else { throw VamosError("\(file): expected a JSON object") }
         let c = ConfigDecoder(obj, file: file)
         numBeams = try c.int("num_beams", default: 1, min: 1)
+        guard numBeams <= GenerationConfig.maxBeams else {
+            throw VamosError("\(file): 'num_beams' is \(numBeams); at most \(GenerationConfig.maxBeams) is supported")
+        }
         maxLength = try c.int("max_length", default: 20, min: 1)
         maxNewTokens = c.has("max_new_tokens") ? try c.int("max_new_tokens", min: 1) : nil
         minLength = try c.int("min_length", default: 0)

@@ -80,7 +80,9 @@ public struct ModelConfig: Sendable, Equatable {
         positionalEncoding = try c.choice("positional_encoding", default: PositionalEncoding.sinusoidalHalves)
         layerNorm = try c.choice("layer_norm", default: LayerNormPlacement.post)
         let eps = try c.double("layer_norm_eps", default: 1e-5)
-        guard eps > 0 else { throw VamosError("\(file): 'layer_norm_eps' must be positive") }
+        guard eps > 0, Float(eps) > 0, Float(eps).isFinite else {
+            throw VamosError("\(file): 'layer_norm_eps' must be a positive float32 (≥ 1e-45), got \(eps)")
+        }
         layerNormEps = Float(eps)
         feedForward = try c.bool("feed_forward", default: true)
         attentionBias = try c.bool("attention_bias", default: true)

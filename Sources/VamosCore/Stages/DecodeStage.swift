@@ -47,6 +47,9 @@ public struct DecodeStage {
             context.warn("warning: generation_config.json sets \(g.ignored.map { "'\($0)'" }.joined(separator: ", ")), which Vamos does not implement; decoding without")
         }
         generation = g
+        if g.numBeams > 1 && c.decoderVocabSize < 2 {
+            throw VamosError("beam search (\(g.numBeams) beams) needs a target vocabulary of at least 2 words; this one has \(c.decoderVocabSize)")
+        }
         // config.json's / generation_config.json's max_length counts the start token (as in
         // transformers); --max-length counts generated ids. The last generated id is never fed back,
         // so max_position_embeddings ids fit.
@@ -162,7 +165,7 @@ public struct DecodeStage {
         let model = context.model, vocab = model.targetVocabulary, ids = force!
         let t = trace ? Trace() : nil
         let steps = try forcedScores(decoder: decoder, output: output, memory: memory.data, config: model.config,
-                                     ids: ids, topK: topK, trace: t)
+                                     ids: ids, processors: processors, topK: topK, trace: t)
         // JSON has no −∞: an id generation never picks (the pad) gets the most negative float32.
         func finite(_ v: Float) -> Float { v.isFinite ? v : -.greatestFiniteMagnitude }
         let total = steps.reduce(0.0) { $0 + Double($1.logProbability) }

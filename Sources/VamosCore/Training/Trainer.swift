@@ -74,6 +74,9 @@ public final class Trainer {
         parameters.zeroGrads()
         let loss = try model.loss(batch, labelSmoothing: options.labelSmoothing)
         let norm = clipGradients(parameters, maxNorm: options.clipNorm)
+        guard loss.isFinite, norm.isFinite else {
+            throw VamosError("step \(step + 1): the loss or the gradient is not finite (training diverged); lower --lr or clip harder")
+        }
         let lr = learningRate(step: step + 1, peak: options.learningRate, warmup: options.warmup)
         optimizer.update(parameters, lr: lr)
         step += 1

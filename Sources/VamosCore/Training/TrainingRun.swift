@@ -40,13 +40,16 @@ public final class TrainingRun {
     public init(_ setup: Setup) throws {
         self.setup = setup
         let o = setup.options
+        if setup.resume && TrainingRun.latestCheckpoint(setup.checkpointDirectory) == nil {
+            throw VamosError("--resume: no checkpoint in \(setup.checkpointDirectory) (its 'latest' file is missing); run without --resume to start")
+        }
         if setup.resume, let latest = TrainingRun.latestCheckpoint(setup.checkpointDirectory) {
             let model = try Model(directory: latest)
             var bytes = readFile(latest + "/config.json")!
             config = try JSONCodec.parse(bytes: &bytes, what: latest + "/config.json").objectValue!
             modelConfig = model.config
-            sourceVocabulary = model.sourceVocabulary.tokens.enumerated().map { ($0.element, $0.offset) }
-            targetVocabulary = model.targetVocabulary.tokens.enumerated().map { ($0.element, $0.offset) }
+            sourceVocabulary = try TrainingRun.complete(model.sourceVocabulary, latest + "/vocab.json")
+            targetVocabulary = try TrainingRun.complete(model.targetVocabulary, latest + "/target_vocab.json")
             let data = try TrainingRun.encode(setup.corpus, sourceVocabulary, targetVocabulary, eos: modelConfig.eosTokenID)
             trainer = Trainer(parameters: try Parameters<Float>.load(model), data: data, options: o)
             let statePath = latest + "/trainer.json"
@@ -73,6 +76,13 @@ public final class TrainingRun {
         c["decoder_start_token_id"] = c["decoder_start_token_id"] ?? .int(eos)  // the explainer starts from <EOS>
         config = c
         modelConfig = try ModelConfig(json: .object(c), file: "architecture")
+        var total = 0
+        for (name, shape) in CheckpointNames.parameterShapes(modelConfig) {
+            total += try Tensor.checkedCount(shape, what: "architecture: \(name)")
+        }
+        guard total <= TrainingRun.maxParameters else {
+            throw VamosError("architecture: \(total) parameters; the trainer holds at most \(TrainingRun.maxParameters) (weights, gradients and two Adam moments each)")
+        }
         sourceVocabulary = sv
         targetVocabulary = tv
         let data = try TrainingRun.encode(setup.corpus, sv, tv, eos: eos)
@@ -80,9 +90,21 @@ public final class TrainingRun {
         trainer = Trainer(parameters: Parameters<Float>.initialized(config: modelConfig, rng: &rng), data: data, options: o)
     }
 
+    /// The trainer keeps four float32 copies of every parameter (weights, gradients, Adam's m and v).
+    public static let maxParameters = 500_000_000
+
+    /// A checkpoint's vocabulary as (token, id) pairs; every id must be named.
+    static func complete(_ v: Vocabulary, _ file: String) throws -> [(String, Int)] {
+        let named = Set(v.ids.values)
+        if let gap = (0..<v.count).first(where: { !named.contains($0) }) {
+            throw VamosError("\(file): id \(gap) has no token; a checkpoint's vocabulary must name every id")
+        }
+        return v.tokens.enumerated().map { ($0.element, $0.offset) }
+    }
+
     /// Word ids of every pair, `<EOS>` appended on both sides (unknown words → `<unk>` when the
     /// vocabulary has it, else an error naming the word).
-    static func encode(_ corpus: ParallelCorpus, _ sv: [(String, Int)], _ tv: [(String, Int)], eos: Int) throws
+    public static func encode(_ corpus: ParallelCorpus, _ sv: [(String, Int)], _ tv: [(String, Int)], eos: Int) throws
         -> [(source: [Int], target: [Int])] {
         let s = Dictionary(uniqueKeysWithValues: sv), t = Dictionary(uniqueKeysWithValues: tv)
         func ids(_ words: [String], _ v: [String: Int], _ side: String) throws -> [Int] {
