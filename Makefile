@@ -5,7 +5,7 @@ SWIFT      ?= swift
 BUILD_FLAGS = -c release -Xswiftc -enable-testing
 BIN         = .build/release
 
-.PHONY: all deps build test demo golden reference opus-reference check-html clean
+.PHONY: all deps build test demo golden reference opus-reference check-html bench clean
 
 all: build
 
@@ -43,6 +43,12 @@ reference:
 # what transformers computes (needs torch, transformers, sentencepiece, safetensors; about a minute).
 opus-reference:
 	python3 Tests/Reference/make_opus_fixtures.py
+
+# Vamos vs transformers, side by side (needs a Python with torch and transformers: PYTHON=…).
+PYTHON ?= python3
+bench: build
+	$(PYTHON) Benchmarks/translate_vs_transformers.py --size opus --sentences 5
+	$(PYTHON) Benchmarks/translate_vs_transformers.py --size small --sentences 10
 
 clean:
 	rm -rf .build
