@@ -230,6 +230,24 @@ public final class TrainingModel<F: Scalar> {
         return dIn
     }
 
+    /// The feed-forward block of layer `p` inside its residual connection: x ← residual(x, FFN).
+    func feedForwardSublayer(_ p: String, _ x: inout [F], width: Int) -> ResidualCache {
+        let (y, r) = residualForward("\(p).\(N.finalNorm)", x) { h in
+            let (o, ff) = feedForwardForward(p, h, width: width)
+            return (o, .feedForward(ff))
+        }
+        x = y
+        return r
+    }
+
+    /// The layer norm after a pre-norm stack (nil for post/none): x ← LN(x).
+    func stackNorm(_ stack: String, _ x: inout [F]) -> NormCache? {
+        guard c.layerNorm == .pre else { return nil }
+        let (y, n) = normForward(N.stackNorm(stack), x)
+        x = y
+        return n
+    }
+
     // MARK: encoder
 
     func encoderForward(_ batch: Batch, _ f: inout Forward) throws -> [F] {
@@ -244,21 +262,10 @@ public final class TrainingModel<F: Scalar> {
             }
             x = x1
             caches.append(r1)
-            if c.feedForward {
-                let (x2, r2) = residualForward("\(p).\(N.finalNorm)", x) { h in
-                    let (o, ff) = feedForwardForward(p, h, width: c.encoderFFNDim)
-                    return (o, .feedForward(ff))
-                }
-                x = x2
-                caches.append(r2)
-            }
+            if c.feedForward { caches.append(feedForwardSublayer(p, &x, width: c.encoderFFNDim)) }
             f.encoderLayers.append(caches)
         }
-        if c.layerNorm == .pre {
-            let (y, n) = normForward(N.stackNorm("encoder"), x)
-            x = y
-            f.encoderFinal = n
-        }
+        f.encoderFinal = stackNorm("encoder", &x)
         return x
     }
 
@@ -301,21 +308,10 @@ public final class TrainingModel<F: Scalar> {
             }
             x = x2
             caches += [r1, r2]
-            if c.feedForward {
-                let (x3, r3) = residualForward("\(p).\(N.finalNorm)", x) { h in
-                    let (o, ff) = feedForwardForward(p, h, width: c.decoderFFNDim)
-                    return (o, .feedForward(ff))
-                }
-                x = x3
-                caches.append(r3)
-            }
+            if c.feedForward { caches.append(feedForwardSublayer(p, &x, width: c.decoderFFNDim)) }
             f.decoderLayers.append(caches)
         }
-        if c.layerNorm == .pre {
-            let (y, n) = normForward(N.stackNorm("decoder"), x)
-            x = y
-            f.decoderFinal = n
-        }
+        f.decoderFinal = stackNorm("decoder", &x)
         f.decoderOut = x
         f.logits = linearForward(x, weight: parameters.values[parameters.outputWeightName]!,
                                  bias: c.finalLogitsBias ? parameters.values[N.finalLogitsBias]! : nil, in: C, out: c.decoderVocabSize)
