@@ -21,11 +21,12 @@ let package = Package(
             pkgConfig: "json-c",
             providers: [.apt(["libjson-c-dev"]), .brew(["json-c"])]
         ),
-        // CBLAS: the one matrix product (cblas_sgemm). OpenBLAS on Linux.
-        .systemLibrary(
-            name: "CBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        // Vamos' own kernels: matrix products with one canonical summation order, the elementary
+        // functions, the worker threads (docs/NUMERICS.md). No contraction into FMA behind our back,
+        // no fast-math: every variant and every machine computes the same bits.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-fast-math", "-O2"])]
         ),
         // Small system calls Swift cannot make directly (an atomic directory swap).
         .target(name: "CSystem"),
@@ -36,7 +37,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("sentencepiece")]
         ),
         // All the math, the document format, models and vocabularies.
-        .target(name: "VamosCore", dependencies: ["CJSONC", "CBLAS", "CSystem", "CSentencePiece"]),
+        .target(name: "VamosCore", dependencies: ["CJSONC", "CKernels", "CSystem", "CSentencePiece"]),
         // What every stage executable shares: stream loop, errors, common options.
         .target(name: "VamosCLI", dependencies: [
             "VamosCore",

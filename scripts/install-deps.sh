@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages Vamos builds against, when they are missing:
-# json-c (all JSON), OpenBLAS (the matrix product) and SentencePiece (opus-mt's source.spm /
+# json-c (all JSON) and SentencePiece (opus-mt's source.spm /
 # target.spm), found through pkg-config.
 set -euo pipefail
-packages=(pkg-config libjson-c-dev libopenblas-dev libsentencepiece-dev)
+packages=(pkg-config libjson-c-dev libsentencepiece-dev)
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists json-c 2>/dev/null || missing+=(libjson-c-dev)
-pkg-config --exists openblas 2>/dev/null || missing+=(libopenblas-dev)
 pkg-config --exists sentencepiece 2>/dev/null || missing+=(libsentencepiece-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -27,6 +27,7 @@ struct Decode: StageCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
 
     @Option(name: .long, help: "Most ids to generate, <EOS> included, as max_new_tokens (default: generation_config.json's max_length − 1, else config.json's).")
     var maxLength: Int?
@@ -73,6 +74,7 @@ struct Decode: StageCommand {
 
     func run() throws {
         StageIO.setUp()
+        compute.apply()
         try StageIO.run(stage: "decode") {
             let context = StageContext(stage: "decode", model: try modelOptions.load()) { StageIO.warn("decode", $0) }
             let stage = try DecodeStage(context: context, keep: keep, trace: trace, maxLength: maxLength, topK: topK,

@@ -16,12 +16,14 @@ struct Detokenize: StageCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
 
     @Flag(name: .long, help: "Write the document (with target.text) instead of plain text.")
     var json = false
 
     func run() throws {
         StageIO.setUp()
+        compute.apply()
         try StageIO.run(stage: "detokenize") {
             let context = StageContext(stage: "detokenize", model: try modelOptions.load()) { StageIO.warn("detokenize", $0) }
             let stage = DetokenizeStage(context: context)

@@ -16,9 +16,11 @@ struct Embed: StageCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
 
     func run() throws {
         StageIO.setUp()
+        compute.apply()
         try StageIO.run(stage: "embed") {
             let context = StageContext(stage: "embed", model: try modelOptions.load()) { StageIO.warn("embed", $0) }
             let stage = try EmbedStage(context: context)

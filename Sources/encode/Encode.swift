@@ -21,6 +21,7 @@ struct Encode: StageCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
 
     @Flag(name: .long, help: "Keep the consumed tensor 'encoder_input'.")
     var keep = false
@@ -42,6 +43,7 @@ struct Encode: StageCommand {
 
     func run() throws {
         StageIO.setUp()
+        compute.apply()
         try StageIO.run(stage: "encode") {
             let context = StageContext(stage: "encode", model: try modelOptions.load()) { StageIO.warn("encode", $0) }
             let stage = try EncodeStage(context: context, keep: keep, trace: trace,

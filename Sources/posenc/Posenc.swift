@@ -16,6 +16,7 @@ struct Posenc: StageCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
 
     @Flag(name: .long, help: "Keep the consumed tensor 'embeddings'.")
     var keep = false
@@ -25,6 +26,7 @@ struct Posenc: StageCommand {
 
     func run() throws {
         StageIO.setUp()
+        compute.apply()
         try StageIO.run(stage: "posenc") {
             let context = StageContext(stage: "posenc", model: try modelOptions.load()) { StageIO.warn("posenc", $0) }
             let stage = try PosencStage(context: context, keep: keep, trace: trace)

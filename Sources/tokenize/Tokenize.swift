@@ -21,6 +21,7 @@ struct Tokenize: StageCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
 
     @Flag(inversion: .prefixedNo, help: "Lowercase the text before looking words up (default: the config's 'lowercase').")
     var lowercase: Bool? = nil
@@ -30,6 +31,7 @@ struct Tokenize: StageCommand {
 
     func run() throws {
         StageIO.setUp()
+        compute.apply()
         try StageIO.run(stage: "tokenize") {
             let context = StageContext(stage: "tokenize", model: try modelOptions.load()) { StageIO.warn("tokenize", $0) }
             let stage = TokenizeStage(context: context, lowercase: lowercase)

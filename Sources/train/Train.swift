@@ -1,5 +1,4 @@
 import ArgumentParser
-import CBLAS
 import Foundation
 import VamosCLI
 import VamosCore
@@ -38,12 +37,12 @@ struct Train: StageCommand {
     @Option(help: ArgumentHelp("Checkpoint directory (default: OUT.checkpoints).", valueName: "dir")) var checkpointDir: String?
     @Flag(help: "Continue from the latest checkpoint.") var resume = false
     @Option(help: ArgumentHelp("Append one JSON line per step (step, loss, lr, grad_norm, …).", valueName: "file")) var log: String?
-    @Option(help: "BLAS threads (fixed, so runs are reproducible).") var threads = 1
+    @OptionGroup var compute: ComputeOptions
     @Flag(help: "No progress line.") var quiet = false
 
     func validate() throws {
-        guard steps >= 0, batchSize >= 1, warmup >= 0, threads >= 1, checkpointEvery >= 0 else {
-            throw ValidationError("--steps, --warmup and --checkpoint-every must be ≥ 0; --batch-size and --threads ≥ 1")
+        guard steps >= 0, batchSize >= 1, warmup >= 0, checkpointEvery >= 0 else {
+            throw ValidationError("--steps, --warmup and --checkpoint-every must be ≥ 0; --batch-size ≥ 1")
         }
         guard labelSmoothing >= 0 && labelSmoothing < 1 else { throw ValidationError("--label-smoothing must be in [0, 1)") }
         guard learningRate.isFinite, learningRate > 0, clip.isFinite, clip >= 0, weightDecay.isFinite, weightDecay >= 0 else {
@@ -62,7 +61,7 @@ struct Train: StageCommand {
     }
 
     func train() throws {
-        openblas_set_num_threads(Int32(threads))
+        compute.apply()
         guard var configBytes = readFile(config) else { throw VamosError("\(config): cannot read") }
         guard let arch = try JSONCodec.parse(bytes: &configBytes, what: config).objectValue else {
             throw VamosError("\(config): expected a JSON object")

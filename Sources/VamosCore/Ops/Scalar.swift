@@ -1,11 +1,11 @@
-import CBLAS
+import CKernels
 import Foundation
 
 /// The number types the math runs in: Float everywhere (stages, training), Double where a check
 /// needs more precision than float32 has (the gradient check compares finite differences of the
 /// loss, which float32 rounding would swamp). One generic code path serves both.
 public protocol Scalar: BinaryFloatingPoint, Sendable {
-    /// C = op(A)·op(B) + beta·C, row-major (BLAS sgemm / dgemm).
+    /// C = op(A)·op(B) (+ C when beta is 1), row-major, every element in the kernels' canonical order.
     static func gemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
                      A: UnsafePointer<Self>, lda: Int, B: UnsafePointer<Self>, ldb: Int,
                      beta: Self, C: UnsafeMutablePointer<Self>, ldc: Int)
@@ -19,8 +19,8 @@ extension Float: Scalar {
     @inline(__always)
     public static func gemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, A: UnsafePointer<Float>, lda: Int,
                             B: UnsafePointer<Float>, ldb: Int, beta: Float, C: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(M), Int32(N), Int32(K), 1, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+        vamos_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int64(M), Int64(N), Int64(K), A, Int64(lda), B, Int64(ldb),
+                    C, Int64(ldc), beta == 0 ? 0 : 1)
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
@@ -32,8 +32,8 @@ extension Double: Scalar {
     @inline(__always)
     public static func gemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, A: UnsafePointer<Double>, lda: Int,
                             B: UnsafePointer<Double>, ldb: Int, beta: Double, C: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(M), Int32(N), Int32(K), 1, A, Int32(lda), B, Int32(ldb), beta, C, Int32(ldc))
+        vamos_dgemm(transA ? 1 : 0, transB ? 1 : 0, Int64(M), Int64(N), Int64(K), A, Int64(lda), B, Int64(ldb),
+                    C, Int64(ldc), beta == 0 ? 0 : 1)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }

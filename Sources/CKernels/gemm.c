@@ -1,0 +1,179 @@
+// The matrix products: split over output rows or columns across the worker threads (never over k),
+// each block computed by the variant dispatch.c chose. Every element is the canonical dot product
+// of vamos_kernels.h, so neither the split, the tile, nor the variant changes a bit.
+#pragma STDC FP_CONTRACT OFF
+#ifdef __clang__
+#pragma clang fp contract(off)
+#endif
+#include <stdlib.h>
+#include <string.h>
+#include "kernels_internal.h"
+
+vamos_block_fn vamos_block_for_current(void);
+
+typedef struct {
+    const vamos_gemm_args *g;
+    vamos_block_fn block;
+    int ntasks;
+    int split_columns;
+} split_t;
+
+static void split_task(void *ctx, int t) {
+    const split_t *s = ctx;
+    const vamos_gemm_args *g = s->g;
+    if (s->split_columns) {
+        // Column ranges in multiples of 8 (whole tiles), the last one takes the rest.
+        int64_t per = ((g->N + s->ntasks - 1) / s->ntasks + 7) & ~(int64_t)7;
+        int64_t j0 = per * t, j1 = j0 + per < g->N ? j0 + per : g->N;
+        if (j0 < j1) s->block(g, 0, g->M, j0, j1);
+    } else {
+        int64_t per = (g->M + s->ntasks - 1) / s->ntasks;
+        int64_t i0 = per * t, i1 = i0 + per < g->M ? i0 + per : g->M;
+        if (i0 < i1) s->block(g, i0, i1, 0, g->N);
+    }
+}
+
+void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const void *B, int b_dtype,
+                    int64_t ldb, const float *bias, float *C, int64_t ldc, int accumulate) {
+    if (M <= 0 || N <= 0) return;
+    vamos_gemm_args g = {M, N, K, A, lda, B, b_dtype, ldb, bias, C, ldc, accumulate};
+    vamos_block_fn block = vamos_block_for_current();
+    const int threads = vamos_threads_get();
+    const double work = (double)M * (double)N * (double)(K > 0 ? K : 1);
+    if (threads <= 1 || work < 65536.0) {
+        block(&g, 0, M, 0, N);
+        return;
+    }
+    split_t s = {&g, block, threads, 0};
+    if (N >= 16 * threads) s.split_columns = 1;
+    else if (M >= threads) s.split_columns = 0;
+    else { block(&g, 0, M, 0, N); return; }
+    vamos_parallel_run(threads, split_task, &s);
+}
+
+// Scratch for packed (transposed) operands: per thread, grown as needed, never freed.
+static _Thread_local void *scratch[2];
+static _Thread_local size_t scratch_size[2];
+
+static void *scratch_for(int slot, size_t bytes) {
+    if (scratch_size[slot] < bytes) {
+        free(scratch[slot]);
+        scratch[slot] = malloc(bytes);
+        scratch_size[slot] = scratch[slot] ? bytes : 0;
+        if (!scratch[slot]) abort();
+    }
+    return scratch[slot];
+}
+
+// out[r, c] = in[c, r] for an in matrix of `cols` rows (stride ld) and `rows` columns: out is [rows, cols].
+#define TRANSPOSE(T, out, in, ld, rows, cols)                                       \
+    for (int64_t r0 = 0; r0 < (rows); r0 += 32)                                     \
+        for (int64_t c0 = 0; c0 < (cols); c0 += 32)                                 \
+            for (int64_t c = c0; c < c0 + 32 && c < (cols); c++)                    \
+                for (int64_t r = r0; r < r0 + 32 && r < (rows); r++)                \
+                    (out)[r * (cols) + c] = (in)[c * (ld) + r];
+
+void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                 const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {
+    if (M <= 0 || N <= 0) return;
+    const float *a = A, *b = B;
+    int64_t la = lda, lb = ldb;
+    if (transA) {  // A stored [K, M] → [M, K]
+        float *p = scratch_for(0, (size_t)(M * K > 0 ? M * K : 1) * sizeof(float));
+        TRANSPOSE(float, p, A, lda, M, K);
+        a = p; la = K;
+    }
+    if (!transB) {  // B stored [K, N] → [N, K]
+        float *p = scratch_for(1, (size_t)(N * K > 0 ? N * K : 1) * sizeof(float));
+        TRANSPOSE(float, p, B, ldb, N, K);
+        b = p; lb = K;
+    }
+    vamos_sgemm_nt(M, N, K, a, la, b, VAMOS_DTYPE_F32, lb, NULL, C, ldc, accumulate);
+}
+
+void vamos_dgemm_nt(int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, const double *B, int64_t ldb,
+                    double *C, int64_t ldc, int accumulate);
+
+static _Thread_local double *dscratch[2];
+static _Thread_local size_t dscratch_size[2];
+
+static double *dscratch_for(int slot, size_t n) {
+    if (dscratch_size[slot] < n) {
+        free(dscratch[slot]);
+        dscratch[slot] = malloc(n * sizeof(double));
+        dscratch_size[slot] = dscratch[slot] ? n : 0;
+        if (!dscratch[slot]) abort();
+    }
+    return dscratch[slot];
+}
+
+void vamos_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const double *A, int64_t lda,
+                 const double *B, int64_t ldb, double *C, int64_t ldc, int accumulate) {
+    if (M <= 0 || N <= 0) return;
+    const double *a = A, *b = B;
+    int64_t la = lda, lb = ldb;
+    if (transA) {
+        double *p = dscratch_for(0, (size_t)(M * K > 0 ? M * K : 1));
+        TRANSPOSE(double, p, A, lda, M, K);
+        a = p; la = K;
+    }
+    if (!transB) {
+        double *p = dscratch_for(1, (size_t)(N * K > 0 ? N * K : 1));
+        TRANSPOSE(double, p, B, ldb, N, K);
+        b = p; lb = K;
+    }
+    vamos_dgemm_nt(M, N, K, a, la, b, lb, C, ldc, accumulate);
+}
+
+// ---- element types ----------------------------------------------------------------------------
+
+static inline uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static inline float u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+
+float vamos_bf16_to_f32(uint16_t h) { return u2f((uint32_t)h << 16); }
+
+float vamos_f16_to_f32(uint16_t h) {
+    const uint32_t sign = (uint32_t)(h & 0x8000) << 16;
+    const uint32_t e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e == 0) {  // zero or subnormal: m · 2^-24, exact in float32
+        float v = (float)m * 5.9604644775390625e-8f;
+        return sign ? -v : v;
+    }
+    if (e == 31) return u2f(sign | 0x7f800000u | (m << 13));
+    return u2f(sign | ((e + 112) << 23) | (m << 13));
+}
+
+uint16_t vamos_f32_to_bf16(float x) {
+    uint32_t u = f2u(x);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40);  // NaN stays NaN (quiet)
+    u += 0x7fffu + ((u >> 16) & 1);  // round to nearest, ties to even; overflow rounds to ±inf
+    return (uint16_t)(u >> 16);
+}
+
+uint16_t vamos_f32_to_f16(float x) {
+    uint32_t u = f2u(x);
+    const uint16_t sign = (uint16_t)((u >> 16) & 0x8000);
+    u &= 0x7fffffffu;
+    if (u > 0x7f800000u) return sign | 0x7e00;   // NaN
+    if (u >= 0x477ff000u) return sign | 0x7c00;  // ≥ 65520 rounds to ±inf
+    if (u >= 0x38800000u) {                      // a normal half: rebias, round the 13 dropped bits
+        u += 0xfffu + ((u >> 13) & 1);
+        u -= 112u << 23;
+        return sign | (uint16_t)(u >> 13);
+    }
+    // subnormal or zero: |x| + 0.5 rounds |x| to a multiple of 2^-24 (nearest, ties to even)
+    const float r = u2f(u) + 0.5f;
+    return sign | (uint16_t)(f2u(r) - f2u(0.5f));
+}
+
+void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out) {
+    if (dtype == VAMOS_DTYPE_F32) {
+        memcpy(out, (const float *)matrix + row * cols, (size_t)cols * sizeof(float));
+    } else if (dtype == VAMOS_DTYPE_BF16) {
+        const uint16_t *p = (const uint16_t *)matrix + row * cols;
+        for (int64_t c = 0; c < cols; c++) out[c] = vamos_bf16_to_f32(p[c]);
+    } else {
+        const uint16_t *p = (const uint16_t *)matrix + row * cols;
+        for (int64_t c = 0; c < cols; c++) out[c] = vamos_f16_to_f32(p[c]);
+    }
+}

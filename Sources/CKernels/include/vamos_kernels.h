@@ -1,0 +1,94 @@
+// Vamos' own compute kernels: one canonical order for every dot product, so that the output bytes
+// are the same on every machine, SIMD variant, thread count and batch size (docs/NUMERICS.md).
+//
+// The canonical dot product of a[0..K) and b[0..K) (float32):
+//     acc[l] = 0 for the 16 lanes l = 0..15
+//     for k = 0, 1, …:  acc[k mod 16] = fma(a[k], b[k], acc[k mod 16])     (one rounding per step)
+//     the last block is padded with zeros to a multiple of 16 (fma(0, 0, acc) for the missing k)
+//     t8[i] = acc[i] + acc[i+8];  t4[i] = t8[i] + t8[i+4];  t2[i] = t4[i] + t4[i+2];  dot = t2[0] + t2[1]
+// then  v = dot;  v = v + bias[j] (when a bias is given);  C = C + v (when accumulating) or C = v.
+// AVX-512 holds the 16 lanes in one register, AVX2 in two, NEON in four, the scalar variant in an
+// array: every variant computes exactly these operations, whatever the tile, the rows or the split.
+#ifndef VAMOS_KERNELS_H
+#define VAMOS_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The SIMD variants. `vamos_isa_select` picks the best one the machine runs (CPUID + XGETBV on
+/// x86-64, HWCAP on arm64) unless the environment variable VAMOS_ISA names one.
+enum {
+    VAMOS_ISA_SCALAR = 0,
+    VAMOS_ISA_AVX2 = 1,    // AVX2 + FMA + F16C
+    VAMOS_ISA_AVX512 = 2,  // AVX-512 F + BW + VL
+    VAMOS_ISA_NEON = 3,    // arm64 Advanced SIMD (always FMA)
+    VAMOS_ISA_COUNT = 4
+};
+
+/// Weight element types the products read as stored (widened to float32 in registers, exactly).
+enum {
+    VAMOS_DTYPE_F32 = 0,
+    VAMOS_DTYPE_BF16 = 1,
+    VAMOS_DTYPE_F16 = 2
+};
+
+/// 1 when this machine (and this build) can run `isa`.
+int vamos_isa_supported(int isa);
+/// The variant in use (chosen on first use from VAMOS_ISA or the machine).
+int vamos_isa_current(void);
+/// Forces a variant; returns 0, or -1 (and changes nothing) when the machine cannot run it.
+int vamos_isa_set(int isa);
+/// "scalar", "avx2", "avx512", "neon".
+const char *vamos_isa_name(int isa);
+/// The variant VAMOS_ISA names: -1 when unset, -2 when it names no known variant, -3 when the
+/// machine cannot run it (the kernels then use the best supported one).
+int vamos_isa_from_environment(void);
+
+/// Worker threads for the kernels (the calling thread counts as one). n < 1 means 1.
+void vamos_threads_set(int n);
+int vamos_threads_get(void);
+/// The cores this process may run on (sched_getaffinity), at least 1.
+int vamos_threads_available(void);
+
+/// C[i, j] (=, or += when `accumulate`) dot(A[i, 0..K), B[j, 0..K)) (+ bias[j])
+/// for i < M, j < N. A is float32 with row stride lda; B has element type `b_dtype`, row stride ldb
+/// (elements); C row stride ldc. `bias` may be NULL. Work is split over j (or i), never over k.
+void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K,
+                    const float *A, int64_t lda,
+                    const void *B, int b_dtype, int64_t ldb,
+                    const float *bias, float *C, int64_t ldc, int accumulate);
+
+/// The BLAS-shaped product on float32: C = op(A)·op(B) (+ C when `accumulate`), row-major;
+/// op(A) is A [M, K] or, with transA, Aᵀ of A stored [K, M]; op(B) is B [K, N] or, with transB,
+/// Bᵀ of B stored [N, K]. Transposed operands are packed once into [M, K] / [N, K] scratch, then
+/// `vamos_sgemm_nt` computes every element in the canonical order.
+void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K,
+                 const float *A, int64_t lda, const float *B, int64_t ldb,
+                 float *C, int64_t ldc, int accumulate);
+
+/// The same in float64 (training's gradient checks): the same 16-lane order, scalar code, fma().
+void vamos_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K,
+                 const double *A, int64_t lda, const double *B, int64_t ldb,
+                 double *C, int64_t ldc, int accumulate);
+
+/// The canonical dot product of two float32 vectors (the scalar definition above), for tests and
+/// for the few sums outside the products.
+float vamos_sdot(const float *a, const float *b, int64_t K);
+
+/// Row `row` of a [rows, cols] matrix of element type `dtype`, widened to float32 into `out`.
+void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out);
+
+/// float32 → bfloat16 / float16, rounded to nearest, ties to even (NaN stays NaN; overflow → ±inf).
+uint16_t vamos_f32_to_bf16(float x);
+uint16_t vamos_f32_to_f16(float x);
+float vamos_bf16_to_f32(uint16_t h);
+float vamos_f16_to_f32(uint16_t h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

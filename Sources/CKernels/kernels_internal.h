@@ -1,0 +1,32 @@
+// What the kernel files share: the arguments of one product and each variant's block function.
+#ifndef VAMOS_KERNELS_INTERNAL_H
+#define VAMOS_KERNELS_INTERNAL_H
+#include "vamos_kernels.h"
+
+typedef struct {
+    int64_t M, N, K;
+    const float *A; int64_t lda;      // [M, K]
+    const void *B; int dtype; int64_t ldb;  // [N, K]
+    const float *bias;                // [N] or NULL
+    float *C; int64_t ldc;            // [M, N]
+    int accumulate;
+} vamos_gemm_args;
+
+/// Computes C[i0..i1, j0..j1) of `g`, every element in the canonical order.
+typedef void (*vamos_block_fn)(const vamos_gemm_args *g, int64_t i0, int64_t i1, int64_t j0, int64_t j1);
+
+void vamos_block_scalar(const vamos_gemm_args *g, int64_t i0, int64_t i1, int64_t j0, int64_t j1);
+#if defined(__x86_64__)
+void vamos_block_avx2(const vamos_gemm_args *g, int64_t i0, int64_t i1, int64_t j0, int64_t j1);
+void vamos_block_avx512(const vamos_gemm_args *g, int64_t i0, int64_t i1, int64_t j0, int64_t j1);
+#endif
+#if defined(__aarch64__)
+void vamos_block_neon(const vamos_gemm_args *g, int64_t i0, int64_t i1, int64_t j0, int64_t j1);
+#endif
+
+/// Runs task(ctx, t) for t in 0..<ntasks on the worker threads and the caller; returns when all are done.
+void vamos_parallel_run(int ntasks, void (*task)(void *ctx, int t), void *ctx);
+
+/// Bytes per element of a weight dtype.
+static inline int vamos_dtype_size(int dtype) { return dtype == VAMOS_DTYPE_F32 ? 4 : 2; }
+#endif

@@ -1,0 +1,117 @@
+// The kernels' worker threads: created on first use, they block on a condition variable between
+// jobs (never spin: the stages of a pipeline share the cores). A job is a count of tasks; the
+// caller runs tasks too and returns when every task is done.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include "kernels_internal.h"
+
+#define MAX_THREADS 256
+
+typedef struct {
+    void (*task)(void *, int);
+    void *ctx;
+    int ntasks;
+    int next;  // atomic: the next task to take
+} job_t;
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
+static job_t *current_job;     // guarded by mu
+static unsigned long generation;  // guarded by mu
+static int active;              // workers inside current_job, guarded by mu
+static int started;             // worker threads created
+static int wanted = 0;          // threads configured (0 = not yet: all available cores)
+
+int vamos_threads_available(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n >= 1) return n;
+    }
+    return 1;
+}
+
+void vamos_threads_set(int n) {
+    if (n < 1) n = 1;
+    if (n > MAX_THREADS) n = MAX_THREADS;
+    pthread_mutex_lock(&mu);
+    wanted = n;
+    pthread_mutex_unlock(&mu);
+}
+
+int vamos_threads_get(void) {
+    pthread_mutex_lock(&mu);
+    if (wanted == 0) {
+        const char *e = getenv("VAMOS_THREADS");
+        int n = e ? atoi(e) : 0;
+        wanted = n >= 1 ? (n > MAX_THREADS ? MAX_THREADS : n) : vamos_threads_available();
+    }
+    int n = wanted;
+    pthread_mutex_unlock(&mu);
+    return n;
+}
+
+static void run_tasks(job_t *job) {
+    for (;;) {
+        int t = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+        if (t >= job->ntasks) break;
+        job->task(job->ctx, t);
+    }
+}
+
+static void *worker(void *arg) {
+    (void)arg;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&mu);
+    for (;;) {
+        while (generation == seen || current_job == NULL) {
+            if (generation != seen) seen = generation;  // a job already finished: skip it
+            pthread_cond_wait(&work_cv, &mu);
+        }
+        seen = generation;
+        job_t *job = current_job;
+        active++;
+        pthread_mutex_unlock(&mu);
+        run_tasks(job);
+        pthread_mutex_lock(&mu);
+        if (--active == 0) pthread_cond_signal(&done_cv);
+    }
+    return NULL;
+}
+
+static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;  // one job at a time
+
+void vamos_parallel_run(int ntasks, void (*task)(void *, int), void *ctx) {
+    const int threads = vamos_threads_get();
+    if (ntasks <= 1 || threads <= 1) {
+        for (int t = 0; t < ntasks; t++) task(ctx, t);
+        return;
+    }
+    pthread_mutex_lock(&run_mu);
+    pthread_mutex_lock(&mu);
+    while (started < threads - 1) {
+        pthread_t th;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int rc = pthread_create(&th, &attr, worker, NULL);
+        pthread_attr_destroy(&attr);
+        if (rc != 0) break;  // fewer workers: the caller does the rest
+        started++;
+    }
+    job_t job = {task, ctx, ntasks, 0};
+    current_job = &job;
+    generation++;
+    pthread_cond_broadcast(&work_cv);
+    pthread_mutex_unlock(&mu);
+    run_tasks(&job);
+    pthread_mutex_lock(&mu);
+    while (active > 0) pthread_cond_wait(&done_cv, &mu);
+    current_job = NULL;
+    pthread_mutex_unlock(&mu);
+    pthread_mutex_unlock(&run_mu);
+}
