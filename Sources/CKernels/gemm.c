@@ -11,6 +11,10 @@
 
 vamos_block_fn vamos_block_for_current(void);
 
+int vamos_nonfinite_flag = 0;
+
+int vamos_nonfinite_take(void) { return __atomic_exchange_n(&vamos_nonfinite_flag, 0, __ATOMIC_RELAXED); }
+
 typedef struct {
     const vamos_gemm_args *g;
     vamos_block_fn block;
@@ -176,4 +180,24 @@ void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, f
         const uint16_t *p = (const uint16_t *)matrix + row * cols;
         for (int64_t c = 0; c < cols; c++) out[c] = vamos_f16_to_f32(p[c]);
     }
+}
+
+int64_t vamos_first_nonfinite(const void *data, int dtype, int64_t count) {
+    if (dtype == VAMOS_DTYPE_F32) {
+        const unsigned char *p = data;
+        for (int64_t i = 0; i < count; i++) {
+            uint32_t u;
+            memcpy(&u, p + 4 * i, 4);
+            if ((u & 0x7f800000u) == 0x7f800000u) return i;
+        }
+    } else {
+        const unsigned char *p = data;
+        const uint16_t mask = dtype == VAMOS_DTYPE_BF16 ? 0x7f80 : 0x7c00;
+        for (int64_t i = 0; i < count; i++) {
+            uint16_t h;
+            memcpy(&h, p + 2 * i, 2);
+            if ((h & mask) == mask) return i;
+        }
+    }
+    return -1;
 }

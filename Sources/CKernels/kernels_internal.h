@@ -27,6 +27,9 @@ void vamos_block_neon(const vamos_gemm_args *g, int64_t i0, int64_t i1, int64_t 
 /// Runs task(ctx, t) for t in 0..<ntasks on the worker threads and the caller; returns when all are done.
 void vamos_parallel_run(int ntasks, void (*task)(void *ctx, int t), void *ctx);
 
+extern int vamos_nonfinite_flag;
+static inline void vamos_note_nonfinite(void) { __atomic_store_n(&vamos_nonfinite_flag, 1, __ATOMIC_RELAXED); }
+
 /// Bytes per element of a weight dtype.
 static inline int vamos_dtype_size(int dtype) { return dtype == VAMOS_DTYPE_F32 ? 4 : 2; }
 #endif

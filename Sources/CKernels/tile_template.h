@@ -73,7 +73,9 @@ static inline __attribute__((always_inline)) void tile(const vamos_gemm_args *g,
         for (int b = 0; b < nr; b++) {
             float v = REDUCE16(acc[a][b]);
             if (g->bias) v = v + g->bias[j + b];
-            c[b] = g->accumulate ? c[b] + v : v;
+            v = g->accumulate ? c[b] + v : v;
+            if (!(v - v == 0.0f)) vamos_note_nonfinite();  // ±inf or NaN: float32 overflowed
+            c[b] = v;
         }
     }
 }

@@ -66,8 +66,15 @@ public enum StageIO {
             let at = "input line \(reader.documentLine)"
             do {
                 var doc = try Document(json: json, what: at)
+                let given = Set(doc.tensors.pairs.map(\.0))
+                _ = Kernels.takeOverflow()
                 try process(&doc)
                 try doc.checkFinite()
+                if Kernels.takeOverflow() {
+                    let made = doc.tensors.pairs.map(\.0).filter { !given.contains($0) }
+                    let what = made.isEmpty ? "" : "computing " + made.map { "'\($0)'" }.joined(separator: ", ") + ": "
+                    throw VamosError("\(what)the computation overflowed float32 (a matrix product gave ±inf or NaN on the way)")
+                }
                 writeLine(doc.serialized(pretty: pretty))
             } catch let e as VamosError {
                 throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")

@@ -82,6 +82,12 @@ float vamos_sdot(const float *a, const float *b, int64_t K);
 /// Row `row` of a [rows, cols] matrix of element type `dtype`, widened to float32 into `out`.
 void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out);
 
+/// 1 if any product gave ±inf or NaN (float32 overflowed) since the last call, and clears the flag.
+int vamos_nonfinite_take(void);
+
+/// The index of the first NaN or infinity among `count` elements of type `dtype`, or -1.
+int64_t vamos_first_nonfinite(const void *data, int dtype, int64_t count);
+
 /// float32 → bfloat16 / float16, rounded to nearest, ties to even (NaN stays NaN; overflow → ±inf).
 uint16_t vamos_f32_to_bf16(float x);
 uint16_t vamos_f32_to_f16(float x);

@@ -50,4 +50,8 @@ public enum Kernels {
 
     /// The cores this process may use (its CPU affinity).
     public static var availableCores: Int { Int(vamos_threads_available()) }
+
+    /// Whether a matrix product gave ±inf or NaN since the last call (then float32 overflowed
+    /// somewhere on the way, even if the stage's outputs look finite); clears the flag.
+    public static func takeOverflow() -> Bool { vamos_nonfinite_take() != 0 }
 }

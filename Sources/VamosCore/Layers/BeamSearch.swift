@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,7 +22,8 @@ import Darwin
 ///
 /// The answer is the best finished hypothesis. Each beam keeps its own decoder cache (keys and
 /// values so far); when beams are re-chosen the caches are re-ordered with them, so a step feeds
-/// only the one new id per beam.
+/// only the one new id per beam, all beams through the decoder together (`Decoder.step`) and the
+/// output layer once for all of them.
 public struct BeamSearch {
     public var beams: Int
     /// Most ids generated (transformers' `max_length − 1`).
@@ -62,10 +64,7 @@ public struct BeamSearch {
 
         while true {
             // a. the next-token log-probabilities of every beam, processed, plus the beam's score
-            var hidden: [Float] = []
-            for b in 0..<N {
-                hidden += try decoder.forward([running[b].last ?? startID], state: &states[b])
-            }
+            let hidden = try decoder.step(running.map { $0.last ?? startID }, states: &states)  // all beams in one pass
             let logits = output.forward(hidden)                                  // [N, V]
             var candidates = TopK(k: K)
             for b in 0..<N {
@@ -87,7 +86,7 @@ public struct BeamSearch {
             states = next.items.map { parents[beamOf[$0.index]] }
             // d. the finished among the first N join the hypotheses (length-penalized)
             let allFinished = finished.allSatisfy(\.finished)
-            let length = Float(pow(Double(curLen + 1 - 1), lengthPenalty))
+            let length = Float(power(Double(curLen + 1 - 1), lengthPenalty))
             var pool = finished
             for i in top.indices {
                 var s = top[i].value / length
@@ -103,7 +102,7 @@ public struct BeamSearch {
             curLen += 1
             // e. can a running beam still beat the worst finished hypothesis?
             let hypotheticalLength = earlyStopping == .never && lengthPenalty > 0 ? maxLengthTotal - 1 : curLen - 1
-            let bestPossible = runningScores[0] / Float(pow(Double(hypotheticalLength), lengthPenalty))
+            let bestPossible = runningScores[0] / Float(power(Double(hypotheticalLength), lengthPenalty))
             let worst = finished.map(\.score).min()!
             improvementPossible = improvementPossible
                 && finished.contains { bestPossible > ($0.finished ? worst : penalty) }
@@ -135,4 +134,15 @@ struct TopK {
         items.insert((value, index), at: lo)
         if items.count > k { items.removeLast() }
     }
+}
+
+/// x^p for a length x ≥ 1: exact for whole p in 0…4 (x^4 of a length below 2^13 is exact in double) (length_penalty is 1.0 almost always, as in
+/// Python's `**`), else exp(p · ln x) with Vamos' own functions (the same bits on every machine).
+func power(_ x: Double, _ p: Double) -> Double {
+    if p == p.rounded(), p >= 0, p <= 4 {
+        var r = 1.0
+        for _ in 0..<Int(p) { r *= x }
+        return r
+    }
+    return x == 0 ? (p > 0 ? 0 : 1) : vamos_exp(p * vamos_log(x))
 }

@@ -1,16 +1,18 @@
 /// Word embedding: each id picks a row of the embedding matrix,
 ///     e[t] = E[id_t] · scale        (scale = √d_model when `scale_embedding`, else 1)
 public struct Embedding: Sendable {
-    public let weight: [Float]  // [V, C]
-    public let vocabSize: Int
-    public let dModel: Int
+    public let weight: WeightMatrix  // [V, C], as stored: only the rows looked up are read
+    public var vocabSize: Int { weight.rows }
+    public var dModel: Int { weight.cols }
     public let scale: Float
 
-    public init(weight: Tensor, scale: Float) {
-        self.weight = weight.data
-        vocabSize = weight.shape[0]
-        dModel = weight.shape[1]
+    public init(weight: WeightMatrix, scale: Float) {
+        self.weight = weight
         self.scale = scale
+    }
+
+    public init(weight: Tensor, scale: Float) {
+        self.init(weight: WeightMatrix(weight.data, rows: weight.shape[0], cols: weight.shape[1]), scale: scale)
     }
 
     /// ids: [T] → [T, C]. An id outside the vocabulary is an error naming its position.
@@ -20,7 +22,8 @@ public struct Embedding: Sendable {
             guard id >= 0 && id < vocabSize else {
                 throw VamosError("'\(field)[\(t)]' is \(id), outside the vocabulary (0..<\(vocabSize))")
             }
-            for j in 0..<dModel { out[t * dModel + j] = weight[id * dModel + j] * scale }
+            let row = weight.row(id)
+            for j in 0..<dModel { out[t * dModel + j] = row[j] * scale }
         }
         return out
     }

@@ -33,20 +33,52 @@ public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Fl
 ///
 /// until `</s>` or `maxLength` generated ids. `probability` and `top` are softmax(scores).
 public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Float], config: ModelConfig,
-                         maxLength: Int, processors: LogitsProcessors, topK: Int = 5) throws -> [DecodeStep] {
-    var state = decoder.start(memory: memory)
-    var inputs = [config.decoderStartTokenID]
-    var steps: [DecodeStep] = []
-    while steps.count < maxLength {
-        let h = try decoder.forward([inputs.last!], state: &state)
-        var scores = output.forward(h)                               // [V]
-        processors.apply(&scores, inputIDs: inputs)
-        let step = pickGreedy(logits: scores, topK: topK)
-        steps.append(step)
-        if step.id == config.eosTokenID { break }
-        inputs.append(step.id)
+                         maxLength: Int, processors: LogitsProcessors, topK: Int = 5,
+                         probabilities: Bool = true) throws -> [DecodeStep] {
+    try greedyDecode(decoder: decoder, output: output, memories: [memory], config: config, maxLength: maxLength,
+                     processors: processors, topK: topK, probabilities: probabilities)[0]
+}
+
+/// Greedy decoding of several sentences at once (`decode --batch`): every step feeds the next id
+/// of each unfinished sentence through the decoder together (`Decoder.step`), so each weight is
+/// read once per step for all of them; a sentence leaves the batch at its `</s>`. Each sentence's
+/// steps are the bits it gets alone. Without `probabilities` only the ids are computed (no
+/// softmax, no top-k): `probability` is 0 and `top` empty.
+public func greedyDecode(decoder: Decoder, output: OutputProjection, memories: [[Float]], config: ModelConfig,
+                         maxLength: Int, processors: LogitsProcessors, topK: Int = 5,
+                         probabilities: Bool = true) throws -> [[DecodeStep]] {
+    var states: [Decoder.State?] = memories.map { decoder.start(memory: $0) }
+    var inputs = [[Int]](repeating: [config.decoderStartTokenID], count: memories.count)
+    var steps = [[DecodeStep]](repeating: [], count: memories.count)
+    var active = Array(memories.indices).filter { _ in maxLength > 0 }
+    let V = output.vocabSize
+    while !active.isEmpty {
+        var batch: [Decoder.State] = []                      // moved out, so the caches grow in place
+        for s in active { batch.append(states[s]!); states[s] = nil }
+        let h = try decoder.step(active.map { inputs[$0].last! }, states: &batch)
+        let logits = output.forward(h)                       // [active, V]
+        var still: [Int] = []
+        for (r, s) in active.enumerated() {
+            states[s] = batch[r]
+            var scores = Array(logits[(r * V)..<((r + 1) * V)])
+            processors.apply(&scores, inputIDs: inputs[s])
+            let step = probabilities ? pickGreedy(logits: scores, topK: topK) : DecodeStep(id: argmax(scores), probability: 0, top: [])
+            steps[s].append(step)
+            if step.id != config.eosTokenID && steps[s].count < maxLength {
+                inputs[s].append(step.id)
+                still.append(s)
+            }
+        }
+        active = still
     }
     return steps
+}
+
+/// The index of the largest value, the lowest index on a tie (as `torch.argmax`).
+func argmax(_ x: [Float]) -> Int {
+    var best = 0
+    for i in x.indices where x[i] > x[best] { best = i }
+    return best
 }
 
 /// Ids ordered most probable first, the lower id first on a tie (the order of `top`).
@@ -58,8 +90,7 @@ func candidateOrder(_ probs: [Float]) -> [Int] {
 func pickGreedy(logits: [Float], topK: Int) -> DecodeStep {
     var probs = logits
     softmaxRows(&probs, rows: 1, n: probs.count)
-    var best = 0
-    for i in logits.indices where logits[i] > logits[best] { best = i }
+    let best = argmax(logits)
     var bestK = TopK(k: min(max(0, topK), logits.count))                               // lower id first on a tie
     if topK > 0 { for i in probs.indices { bestK.offer(probs[i], index: i) } }
     let top = bestK.items.map { (id: $0.index, probability: $0.value) }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Position values added to the embeddings so the model knows word order.
@@ -32,8 +33,8 @@ public struct PositionalEncoding: Sendable {
             for t in 0..<count {
                 let pos = Double(start + t)
                 for j in 0..<C {
-                    let angle = pos / pow(10000, Double(2 * (j / 2)) / Double(C))
-                    out[t * C + j] = Float(j % 2 == 0 ? sin(angle) : cos(angle))
+                    let angle = pos / sinusoidFrequencyDivisor(j, C)
+                    out[t * C + j] = Float(j % 2 == 0 ? vamos_sin(angle) : vamos_cos(angle))
                 }
             }
         case .sinusoidalHalves:
@@ -42,8 +43,8 @@ public struct PositionalEncoding: Sendable {
             for t in 0..<count {
                 let pos = Double(start + t)
                 for j in 0..<C {
-                    let angle = pos / pow(10000, Double(2 * (j / 2)) / Double(C))
-                    if j % 2 == 0 { out[t * C + j / 2] = Float(sin(angle)) } else { out[t * C + h + j / 2] = Float(cos(angle)) }
+                    let angle = pos / sinusoidFrequencyDivisor(j, C)
+                    if j % 2 == 0 { out[t * C + j / 2] = Float(vamos_sin(angle)) } else { out[t * C + h + j / 2] = Float(vamos_cos(angle)) }
                 }
             }
         }
@@ -57,4 +58,11 @@ public struct PositionalEncoding: Sendable {
         for i in out.indices { out[i] += p[i] }
         return out
     }
+}
+
+/// 10000^(2⌊j/2⌋/C) in double, as exp(e · ln 10000) with Vamos' own exp (libm's pow differs
+/// across machines in the last bit; this is within a few double ulps of it, far below float32's).
+func sinusoidFrequencyDivisor(_ j: Int, _ C: Int) -> Double {
+    let e = Double(2 * (j / 2)) / Double(C)
+    return e == 0 ? 1 : vamos_exp(e * 9.210340371976184)  // ln 10000
 }

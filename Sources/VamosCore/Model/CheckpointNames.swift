@@ -28,8 +28,8 @@ extension Model {
         let c = config
         let shape = [c.vocabSize, c.dModel]
         let w = c.shareEncoderDecoderEmbeddings
-            ? try weight(anyOf: [N.shared, N.embedTokens("encoder"), N.embedTokens("decoder")], shape)
-            : try weight(N.embedTokens("encoder"), shape)
+            ? try matrix(anyOf: [N.shared, N.embedTokens("encoder"), N.embedTokens("decoder")], shape)
+            : try matrix(N.embedTokens("encoder"), shape)
         return Embedding(weight: w, scale: embeddingScale)
     }
 
@@ -37,8 +37,8 @@ extension Model {
         let c = config
         let shape = [c.decoderVocabSize, c.dModel]
         let w = c.shareEncoderDecoderEmbeddings
-            ? try weight(anyOf: [N.shared, N.embedTokens("decoder"), N.embedTokens("encoder")], shape)
-            : try weight(N.embedTokens("decoder"), shape)
+            ? try matrix(anyOf: [N.shared, N.embedTokens("decoder"), N.embedTokens("encoder")], shape)
+            : try matrix(N.embedTokens("decoder"), shape)
         return Embedding(weight: w, scale: embeddingScale)
     }
 
@@ -86,17 +86,18 @@ extension Model {
 
     public func outputProjection() throws -> OutputProjection {
         let c = config
+        // Tied: the embedding matrix itself (one copy in memory, the mapped file's).
         let w = c.tieWordEmbeddings
-            ? Tensor(shape: [c.decoderVocabSize, c.dModel], data: try targetEmbedding().weight)
-            : try weight(N.lmHead, [c.decoderVocabSize, c.dModel])
+            ? try targetEmbedding().weight
+            : try matrix(N.lmHead, [c.decoderVocabSize, c.dModel])
         let b = c.finalLogitsBias
-            ? try weight(N.finalLogitsBias, [1, c.decoderVocabSize]) : nil
-        return OutputProjection(linear: Linear(weight: w, bias: b.map { Tensor(shape: [c.decoderVocabSize], data: $0.data) }))
+            ? try weight(N.finalLogitsBias, [1, c.decoderVocabSize]).data : nil
+        return OutputProjection(linear: Linear(weight: w, bias: b))
     }
 
     private func linear(_ prefix: String, out: Int, in inFeatures: Int, bias: Bool) throws -> Linear {
-        Linear(weight: try weight("\(prefix).weight", [out, inFeatures]),
-               bias: bias ? try weight("\(prefix).bias", [out]) : nil)
+        Linear(weight: try matrix("\(prefix).weight", [out, inFeatures]),
+               bias: bias ? try weight("\(prefix).bias", [out]).data : nil)
     }
 
     private func attention(_ prefix: String, heads: Int) throws -> MultiHeadAttention {

@@ -142,6 +142,19 @@ public final class Model: @unchecked Sendable {
         return try weights.tensor(name, expectedShape: shape)
     }
 
+    /// A weight matrix as stored in the mapped file (no copy), checked against the shape.
+    public func matrix(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
+        guard weights.entries[name] != nil else {
+            throw VamosError("\(weights.path): tensor '\(name)' is missing (config.json implies it, shape \(shape))")
+        }
+        return try weights.matrix(name, expectedShape: shape)
+    }
+
+    func matrix(anyOf names: [String], _ shape: [Int]) throws -> WeightMatrix {
+        for n in names where weights.entries[n] != nil { return try matrix(n, shape) }
+        throw VamosError("\(weights.path): none of \(names.map { "'\($0)'" }.joined(separator: ", ")) is present (shape \(shape))")
+    }
+
     /// The first of several names present (checkpoints store tied tensors under one of them).
     func weight(anyOf names: [String], _ shape: [Int]) throws -> Tensor {
         for n in names where weights.entries[n] != nil { return try weight(n, shape) }

@@ -1,3 +1,5 @@
+import CKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -128,6 +130,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
         ok = true
     }
 
+    func dataPointer(_ e: Entry) -> UnsafeRawPointer { base + dataStart + e.begin }
+
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedSize) }
 
     /// A tensor as float32 (F16, BF16 and F64 are converted), checked against `expectedShape` if given.
@@ -156,6 +160,35 @@ public final class SafeTensorsFile: @unchecked Sendable {
             throw VamosError("\(path): tensor '\(name)' holds a non-finite value at index \(bad)")
         }
         return Tensor(shape: e.shape, data: out)
+    }
+}
+
+extension SafeTensorsFile {
+    /// A weight matrix as stored, without copying: F32, BF16 and F16 stay in the mapped file (the
+    /// kernels widen half precision in registers); F64 is converted to a float32 array. A rank-1
+    /// tensor is one row. Checked for NaN and infinity (at memory speed) before use.
+    public func matrix(_ name: String, expectedShape: [Int]? = nil) throws -> WeightMatrix {
+        guard let e = entries[name] else { throw VamosError("\(path): no tensor '\(name)'") }
+        if let expectedShape, expectedShape != e.shape {
+            throw VamosError("\(path): tensor '\(name)' has shape \(e.shape), expected \(expectedShape)")
+        }
+        let rows = e.shape.count >= 2 ? e.shape.dropLast().reduce(1, *) : 1
+        let cols = e.shape.last ?? 1
+        let dtype: WeightMatrix.DType
+        switch e.dtype {
+        case .F32: dtype = .f32
+        case .BF16: dtype = .bf16
+        case .F16: dtype = .f16
+        default:
+            let t = try tensor(name, expectedShape: expectedShape)
+            return WeightMatrix(t.data, rows: rows, cols: cols)
+        }
+        let p = dataPointer(e)
+        let bad = vamos_first_nonfinite(p, dtype.rawValue, Int64(e.count))
+        if bad >= 0 {
+            throw VamosError("\(path): tensor '\(name)' holds a non-finite value at index \(bad)")
+        }
+        return WeightMatrix(pointer: p, dtype: dtype, rows: rows, cols: cols, owner: self)
     }
 }
 

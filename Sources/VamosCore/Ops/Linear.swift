@@ -1,21 +1,43 @@
 /// A fully connected layer, weight stored as PyTorch stores it:  y = x · Wᵀ + b
 public struct Linear: Sendable {
-    public let weight: [Float]   // [out, in]
-    public let bias: [Float]?    // [out]
-    public let inFeatures: Int
-    public let outFeatures: Int
+    public let weight: WeightMatrix  // [out, in], as stored (float32, bfloat16 or float16)
+    public let bias: [Float]?        // [out]
+    public var inFeatures: Int { weight.cols }
+    public var outFeatures: Int { weight.rows }
+
+    public init(weight: WeightMatrix, bias: [Float]?) {
+        precondition(bias == nil || bias!.count == weight.rows)
+        self.weight = weight
+        self.bias = bias
+    }
 
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2)
-        self.weight = weight.data
-        self.bias = bias?.data
-        outFeatures = weight.shape[0]
-        inFeatures = weight.shape[1]
+        self.init(weight: WeightMatrix(weight.data, rows: weight.shape[0], cols: weight.shape[1]), bias: bias?.data)
     }
 
-    /// x: [rows, in] → [rows, out]
+    /// x: [rows, in] → [rows, out]:  y = x·Wᵀ + b, each element the canonical dot product plus b
+    /// (the same bits as `linearForward` on the same float32 values).
     public func forward(_ x: [Float]) -> [Float] {
-        linearForward(x, weight: weight, bias: bias, in: inFeatures, out: outFeatures)
+        let rows = x.count / inFeatures
+        var y = [Float](repeating: 0, count: rows * outFeatures)
+        forward(x, into: &y)
+        return y
+    }
+
+    /// The same into a buffer of rows·out values (decoding reuses its buffers).
+    public func forward(_ x: [Float], into y: inout [Float]) {
+        let rows = x.count / inFeatures
+        precondition(y.count >= rows * outFeatures)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                if let bias {
+                    bias.withUnsafeBufferPointer { weight.multiply(xp.baseAddress!, rows: rows, bias: $0.baseAddress, into: yp.baseAddress!) }
+                } else {
+                    weight.multiply(xp.baseAddress!, rows: rows, bias: nil, into: yp.baseAddress!)
+                }
+            }
+        }
     }
 }
 

@@ -22,10 +22,11 @@ extension Float: Scalar {
         vamos_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int64(M), Int64(N), Int64(K), A, Int64(lda), B, Int64(ldb),
                     C, Int64(ldc), beta == 0 ? 0 : 1)
     }
-    @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
-    @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
-    @inline(__always) public static func erf(_ x: Float) -> Float { erff(x) }
-    @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    // Vamos' own elementary functions (Sources/CKernels/vamos_math.c): the same bits on every machine.
+    @inline(__always) public static func exp(_ x: Float) -> Float { vamos_expf(x) }
+    @inline(__always) public static func log(_ x: Float) -> Float { vamos_logf(x) }
+    @inline(__always) public static func erf(_ x: Float) -> Float { vamos_erff(x) }
+    @inline(__always) public static func tanh(_ x: Float) -> Float { vamos_tanhf(x) }
 }
 
 extension Double: Scalar {
@@ -35,8 +36,8 @@ extension Double: Scalar {
         vamos_dgemm(transA ? 1 : 0, transB ? 1 : 0, Int64(M), Int64(N), Int64(K), A, Int64(lda), B, Int64(ldb),
                     C, Int64(ldc), beta == 0 ? 0 : 1)
     }
-    @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
-    @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }
-    @inline(__always) public static func erf(_ x: Double) -> Double { Foundation.erf(x) }
-    @inline(__always) public static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+    @inline(__always) public static func exp(_ x: Double) -> Double { vamos_exp(x) }
+    @inline(__always) public static func log(_ x: Double) -> Double { vamos_log(x) }
+    @inline(__always) public static func erf(_ x: Double) -> Double { vamos_erf(x) }
+    @inline(__always) public static func tanh(_ x: Double) -> Double { vamos_tanh(x) }
 }

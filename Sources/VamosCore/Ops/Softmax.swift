@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// softmax(x)_j = exp(x_j − max x) / Σ_k exp(x_k − max x), over each row of `x[rows, n]`, in place.
@@ -32,7 +33,7 @@ public func logSoftmax(_ x: [Float]) -> [Float] {
     for v in x where v > m { m = v }
     guard m > -.infinity else { return x }
     var sum: Float = 0
-    for v in x { sum += expf(v - m) }
-    let logSum = logf(sum)
+    for v in x { sum += vamos_expf(v - m) }
+    let logSum = vamos_logf(sum)
     return x.map { ($0 - m) - logSum }
 }

@@ -98,7 +98,7 @@ public struct DecodeStage {
         var hypotheses: [BeamSearch.Hypothesis] = []
         if generation.numBeams <= 1 {
             steps = try greedyDecode(decoder: decoder, output: output, memory: memory.data, config: c,
-                                     maxLength: maxLength, processors: processors, topK: topK)
+                                     maxLength: maxLength, processors: processors, topK: topK, probabilities: trace)
             ids = steps.map(\.id)
         } else {
             let search = BeamSearch(beams: generation.numBeams, maxLength: maxLength,

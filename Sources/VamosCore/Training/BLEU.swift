@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Corpus BLEU as sacrebleu computes it by default (Papineni et al.): tokenizer `13a`, n-grams up to
@@ -26,10 +27,10 @@ public func corpusBLEU(hypotheses: [String], references: [String]) -> Double {
             smooth *= 2
             p = 1 / (smooth * Double(totals[n]))
         }
-        logSum += log(p)
+        logSum += vamos_log(p)
     }
-    let bp = hypLength < refLength ? exp(1 - Double(refLength) / Double(hypLength)) : 1
-    return 100 * bp * exp(logSum / 4)
+    let bp = hypLength < refLength ? vamos_exp(1 - Double(refLength) / Double(hypLength)) : 1
+    return 100 * bp * vamos_exp(logSum / 4)
 }
 
 func ngramCounts(_ tokens: [String], _ n: Int) -> [[String]: Int] {

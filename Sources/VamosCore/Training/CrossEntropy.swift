@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Softmax cross-entropy over rows of logits [N, V] with integer labels (−1 = ignore), averaged over
@@ -18,8 +19,8 @@ public func crossEntropyForwardBackward<T: Scalar>(logits: [T], labels: [Int], v
         var m = -T.infinity
         for j in 0..<V { m = max(m, logits[base + j]) }
         var sum: Double = 0
-        for j in 0..<V { sum += Foundation.exp(Double(logits[base + j] - m)) }
-        let lse = Double(m) + log(sum)
+        for j in 0..<V { sum += vamos_exp(Double(logits[base + j] - m)) }
+        let lse = Double(m) + vamos_log(sum)
         var rowLoss = (1 - Double(eps)) * (lse - Double(logits[base + label]))
         if eps > 0 {
             var meanLogit: Double = 0
@@ -28,7 +29,7 @@ public func crossEntropyForwardBackward<T: Scalar>(logits: [T], labels: [Int], v
         }
         total += rowLoss
         for j in 0..<V {
-            let p = T(Foundation.exp(Double(logits[base + j]) - lse))
+            let p = T(vamos_exp(Double(logits[base + j]) - lse))
             let q = (j == label ? 1 - eps : 0) + eps / T(V)
             d[base + j] = (p - q) * inv
         }

@@ -1,3 +1,4 @@
+import CKernels
 /// A small seeded generator (SplitMix64) whose whole state is one number, so a checkpoint can
 /// store it and a resumed run draws exactly what an uninterrupted run would.
 public struct SeededRandom: Sendable {
@@ -33,6 +34,5 @@ public struct SeededRandom: Sendable {
     }
 }
 
-import Foundation
-private func _log(_ x: Double) -> Double { Foundation.log(x) }
-private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
+private func _log(_ x: Double) -> Double { vamos_log(x) }
+private func _cos(_ x: Double) -> Double { vamos_cos(x) }
