@@ -61,11 +61,20 @@ public enum StageIO {
     /// The document loop: each document read from stdin is decoded, handed to `process`, and
     /// written out before the next is read. Errors name the input line.
     public static func forEachDocument(stage: String, pretty: Bool, _ process: (inout Document) throws -> Void) throws {
+        try forEachDocument(stage: stage, pretty: pretty, batch: 1, batched: nil, process)
+    }
+
+    /// The same, `batch` documents at a time when `batched` is given: up to `batch` documents that
+    /// are already waiting on stdin (never waiting for more) go through `batched` together. If the
+    /// batch fails anywhere, it is redone one document at a time with `process`, so the output
+    /// and the error are exactly those of a batch of one.
+    public static func forEachDocument(stage: String, pretty: Bool, batch: Int,
+                                       batched: ((inout [Document]) throws -> Void)?,
+                                       _ process: (inout Document) throws -> Void) throws {
         let reader = JSONStreamReader(fd: 0, name: "input")
-        while let json = try reader.next() {
-            let at = "input line \(reader.documentLine)"
+        func one(_ doc: Document, at: String) throws {
             do {
-                var doc = try Document(json: json, what: at)
+                var doc = doc
                 let given = Set(doc.tensors.pairs.map(\.0))
                 _ = Kernels.takeOverflow()
                 try process(&doc)
@@ -80,5 +89,38 @@ public enum StageIO {
                 throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
             }
         }
+        while true {
+            var docs: [(doc: Document, at: String)] = []
+            var pending: Error? = nil
+            repeat {
+                do {
+                    guard let json = try reader.next() else { break }
+                    let at = "input line \(reader.documentLine)"
+                    do { docs.append((try Document(json: json, what: at), at)) } catch let e as VamosError {
+                        throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
+                    }
+                } catch {
+                    pending = error
+                    break
+                }
+            } while docs.count < batch && batched != nil && reader.hasPendingInput
+            if docs.isEmpty, pending == nil { return }
+            if docs.count > 1, let batched, let done = try? runBatch(docs.map(\.doc), batched) {
+                for d in done { writeLine(d.serialized(pretty: pretty)) }
+            } else {
+                for d in docs { try one(d.doc, at: d.at) }
+            }
+            if let pending { throw pending }
+        }
+    }
+
+    /// The batch's documents, or nil when any part of it failed (then it is redone one by one).
+    private static func runBatch(_ docs: [Document], _ batched: (inout [Document]) throws -> Void) throws -> [Document]? {
+        var out = docs
+        _ = Kernels.takeOverflow()
+        try batched(&out)
+        guard !Kernels.takeOverflow() else { return nil }
+        for d in out { try d.checkFinite() }
+        return out
     }
 }

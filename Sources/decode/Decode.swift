@@ -28,6 +28,7 @@ struct Decode: StageCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var batching: BatchOptions
 
     @Option(name: .long, help: "Most ids to generate, <EOS> included, as max_new_tokens (default: generation_config.json's max_length − 1, else config.json's).")
     var maxLength: Int?
@@ -81,7 +82,8 @@ struct Decode: StageCommand {
                                         beams: beams, lengthPenalty: lengthPenalty,
                                         earlyStopping: earlyStopping.flatMap(GenerationConfig.EarlyStopping.init),
                                         noRepeatNgramSize: noRepeatNgramSize, force: force)
-            try StageIO.forEachDocument(stage: "decode", pretty: output.pretty) { try stage.run(&$0) }
+            try StageIO.forEachDocument(stage: "decode", pretty: output.pretty, batch: batching.batch,
+                                        batched: stage.batches ? { try stage.run(batch: &$0) } : nil) { try stage.run(&$0) }
         }
     }
 }

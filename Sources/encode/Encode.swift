@@ -22,6 +22,7 @@ struct Encode: StageCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var batching: BatchOptions
 
     @Flag(name: .long, help: "Keep the consumed tensor 'encoder_input'.")
     var keep = false
@@ -48,7 +49,8 @@ struct Encode: StageCommand {
             let context = StageContext(stage: "encode", model: try modelOptions.load()) { StageIO.warn("encode", $0) }
             let stage = try EncodeStage(context: context, keep: keep, trace: trace,
                                         layers: try layers.map { try LayerSlice(parsing: $0) })
-            try StageIO.forEachDocument(stage: "encode", pretty: output.pretty) { try stage.run(&$0) }
+            try StageIO.forEachDocument(stage: "encode", pretty: output.pretty, batch: batching.batch,
+                                        batched: stage.batches ? { try stage.run(batch: &$0) } : nil) { try stage.run(&$0) }
         }
     }
 }

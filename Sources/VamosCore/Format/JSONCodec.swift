@@ -182,6 +182,16 @@ public final class JSONStreamReader {
 
     deinit { json_tokener_free(tok) }
 
+    /// Whether more input can be had without waiting: bytes already buffered, or readable now
+    /// (or at its end). A batching stage takes only documents already there, so a stream that
+    /// arrives line by line is never held back waiting for a batch to fill.
+    public var hasPendingInput: Bool {
+        if eof { return false }
+        if buffer[start..<end].contains(where: { !JSONCodec.isWhiteSpace($0) }) { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) > 0
+    }
+
     /// The next document, or nil at the end of the input.
     public func next() throws -> JSON? {
         while true {

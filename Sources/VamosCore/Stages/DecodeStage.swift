@@ -86,6 +86,32 @@ public struct DecodeStage {
         return ids
     }
 
+    /// Whether `run(batch:)` applies: greedy search without trace or --force (beam search already
+    /// runs its beams together; the others go one document at a time).
+    public var batches: Bool { !trace && force == nil && generation.numBeams <= 1 }
+
+    /// Several documents at once (`decode --batch`), greedy: the same documents `run` writes one by one.
+    public func run(batch docs: inout [Document]) throws {
+        let memories = try docs.map { try context.sequenceTensor($0, "encoder_output", producer: "encode") }
+        for i in docs.indices { context.adopt(&docs[i]) }
+        let results = try greedyDecode(decoder: decoder, output: output, memories: memories.map(\.data), config: context.model.config,
+                                       maxLength: maxLength, processors: processors, topK: topK, probabilities: false)
+        for i in docs.indices {
+            docs[i].setSide("target", baseTarget(docs[i], ids: results[i].map(\.id)))
+            if !keep { docs[i].tensors["encoder_output"] = nil }
+        }
+    }
+
+    /// `target` with this decode's ids and tokens, stale results removed, other fields kept.
+    func baseTarget(_ doc: Document, ids: [Int]) -> JSONObject {
+        let vocab = context.model.targetVocabulary
+        var target = doc.side("target")
+        for key in DecodeStage.writtenKeys { target[key] = nil }
+        target["tokens"] = .array(ids.map { .string(vocab[$0]) })
+        target["ids"] = .array(ids.map { .int($0) })
+        return target
+    }
+
     public func run(_ doc: inout Document) throws {
         if force != nil { return try runForced(&doc) }
         let memory = try context.sequenceTensor(doc, "encoder_output", producer: "encode")
@@ -109,10 +135,7 @@ public struct DecodeStage {
             ids = hypotheses[0].ids
         }
         // Merge into any target the document already has (a reference, say); a stale text goes.
-        var target = doc.side("target")
-        for key in DecodeStage.writtenKeys { target[key] = nil }
-        target["tokens"] = .array(ids.map { .string(vocab[$0]) })
-        target["ids"] = .array(ids.map { .int($0) })
+        var target = baseTarget(doc, ids: ids)
         if !hypotheses.isEmpty { target["score"] = .float(hypotheses[0].score) }
         if trace {
             // The decoder's internals: one teacher-forced pass over the inputs it was fed

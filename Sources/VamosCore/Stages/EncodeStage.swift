@@ -30,6 +30,26 @@ public struct EncodeStage {
         if let layers { _ = try layers.resolve(count: encoder.layers.count) }
     }
 
+    /// Whether `run(batch:)` applies: no trace, no layer slice (those go one document at a time).
+    public var batches: Bool { !trace && layers == nil }
+
+    /// Several documents at once (`encode --batch`): the same documents `run` writes one by one.
+    public func run(batch docs: inout [Document]) throws {
+        // A partial run (encoder_resid) is for --layers: the caller redoes the batch one by one,
+        // which reports it for the right document.
+        if docs.contains(where: { $0.tensors[EncodeStage.residName] != nil }) { throw VamosError("encoder_resid in a batch") }
+        let inputs = try docs.map { try context.sequenceTensor($0, "encoder_input", producer: "posenc") }
+        for i in docs.indices { context.adopt(&docs[i]) }
+        let y = encoder.forward(packed: inputs.flatMap(\.data), lengths: inputs.map { $0.shape[0] })
+        var offset = 0
+        for i in docs.indices {
+            let n = inputs[i].count
+            if !keep { docs[i].tensors["encoder_input"] = nil }
+            docs[i].tensors["encoder_output"] = Tensor(shape: inputs[i].shape, data: Array(y[offset..<(offset + n)]), axes: Axes.sourceRows)
+            offset += n
+        }
+    }
+
     public func run(_ doc: inout Document) throws {
         let L = encoder.layers.count
         let range = try (layers ?? LayerSlice(start: nil, end: nil)).resolve(count: L)

@@ -1,0 +1,37 @@
+/// The encoder on several sentences at once (`encode --batch`): their rows are packed one after
+/// another ([ΣT_s, C], no padding), every product runs once over all rows, and attention runs per
+/// sentence over its own keys only. Each sentence gets exactly the bits it gets alone: the
+/// products compute every element in one canonical order whatever the number of rows, and layer
+/// norm, attention and activations are per row or per sentence.
+extension EncoderLayer {
+    /// x: the packed rows of sentences of `lengths` rows each → the same rows after this layer.
+    public func forward(packed x: [Float], lengths: [Int]) -> [Float] {
+        let C = selfAttention.dModel
+        let attn = residual(x, placement: placement, norm: selfAttentionNorm) { h in
+            let q = selfAttention.q.forward(h), k = selfAttention.k.forward(h), v = selfAttention.v.forward(h)
+            var z = [Float]()
+            z.reserveCapacity(h.count)
+            var row = 0
+            for T in lengths {
+                let r = (row * C)..<((row + T) * C)
+                let a = attentionForward(q: Array(q[r]), k: Array(k[r]), v: Array(v[r]), dModel: C,
+                                         heads: selfAttention.heads, similarity: selfAttention.similarity, causal: false)
+                z.append(contentsOf: a.z)
+                row += T
+            }
+            return selfAttention.out.forward(z)
+        }
+        guard let feedForward else { return attn.stream }
+        return residual(attn.stream, placement: placement, norm: finalNorm) { feedForward.forward($0) }.stream
+    }
+}
+
+extension Encoder {
+    /// Every layer (and the final norm) over sentences packed as in `EncoderLayer.forward(packed:lengths:)`.
+    public func forward(packed x: [Float], lengths: [Int]) -> [Float] {
+        var h = x
+        for layer in layers { h = layer.forward(packed: h, lengths: lengths) }
+        if let finalNorm { h = finalNorm.forward(h) }
+        return h
+    }
+}
