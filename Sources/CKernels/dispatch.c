@@ -81,6 +81,8 @@ int vamos_isa_set(int isa) {
     return 0;
 }
 
+void vamos_isa_reset(void) { __atomic_store_n(&current, -1, __ATOMIC_RELEASE); }
+
 vamos_block_fn vamos_block_for_current(void) {
     switch (vamos_isa_current()) {
 #if defined(__x86_64__)

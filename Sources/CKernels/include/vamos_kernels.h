@@ -42,6 +42,8 @@ int vamos_isa_supported(int isa);
 int vamos_isa_current(void);
 /// Forces a variant; returns 0, or -1 (and changes nothing) when the machine cannot run it.
 int vamos_isa_set(int isa);
+/// Back to the default choice (VAMOS_ISA, else the best this machine runs).
+void vamos_isa_reset(void);
 /// "scalar", "avx2", "avx512", "neon".
 const char *vamos_isa_name(int isa);
 /// The variant VAMOS_ISA names: -1 when unset, -2 when it names no known variant, -3 when the

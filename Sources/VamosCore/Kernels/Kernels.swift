@@ -32,6 +32,9 @@ public enum Kernels {
         }
     }
 
+    /// Back to the default variant (`VAMOS_ISA`, else the best this machine runs).
+    public static func useDefault() { vamos_isa_reset() }
+
     /// The problem with `VAMOS_ISA`, if it names no variant or one this machine cannot run.
     public static func environmentProblem() -> String? {
         switch vamos_isa_from_environment() {

@@ -1,0 +1,109 @@
+import Foundation
+import VamosCore
+import XCTest
+
+/// The same bytes whatever runs them: every SIMD variant this machine has (VAMOS_ISA, the scalar
+/// one included), 1, 2 or 3 threads, and 1, 3 or 16 documents per batch, through the real
+/// executables on the fixture models and the opus-mt fixtures (shared and separate vocabularies,
+/// float16 and bfloat16 weights), greedy and beam search.
+final class DeterminismTests: XCTestCase {
+    static let sentences: [String: [String]] = [
+        "word": ["let's go", "to go", "go", "let's go to go let's go", "to", "let's"],
+        "opus": try! referenceSentences("opus-en-es"),
+    ]
+
+    static func referenceSentences(_ model: String) throws -> [String] {
+        let data = try Data(contentsOf: Paths.reference(model))
+        let obj = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        return (obj["cases"] as! [[String: Any]]).prefix(20).map { $0["text"] as! String }
+    }
+
+    /// The variants this machine runs (a variant it lacks is skipped, and reported).
+    static let variants: [String] = {
+        let all = Kernels.ISA.allCases
+        let missing = all.filter { !$0.isSupported }.map(\.rawValue)
+        if !missing.isEmpty { print("DeterminismTests: this machine cannot run \(missing.joined(separator: ", ")); skipped") }
+        return all.filter(\.isSupported).map(\.rawValue)
+    }()
+
+    /// `encoder_input` documents for the model's sentences (tokenize | embed | posenc).
+    func encoderInputs(_ model: String, _ sentences: [String]) throws -> Data {
+        let m = ["--model", Paths.model(model)]
+        let r = try pipeline([("tokenize", m + ["--quiet"]), ("embed", m), ("posenc", m)], stdin: Data(sentences.joined(separator: "\n").utf8))
+        XCTAssertTrue(r.succeeded, r.err)
+        return r.stdout
+    }
+
+    func run(_ stage: String, _ args: [String], _ input: Data, isa: String?, file: StaticString = #filePath, line: UInt = #line) throws -> Data {
+        var env = ProcessInfo.processInfo.environment
+        env["VAMOS_ISA"] = isa
+        env["VAMOS_THREADS"] = nil
+        let r = try runProcess(stage, args, stdin: input, env: env)
+        XCTAssertEqual(r.status, 0, "\(stage) \(args) VAMOS_ISA=\(isa ?? "-"): \(r.err)", file: file, line: line)
+        XCTAssertFalse(r.stdout.isEmpty, file: file, line: line)
+        return r.stdout
+    }
+
+    func assertSameBytes(_ model: String, _ sentences: [String], decodeArgs: [[String]], full: Bool) throws {
+        let m = ["--model", Paths.model(model)]
+        let input = try encoderInputs(model, sentences)
+        let encoded = try run("encode", m + ["--threads", "1", "--batch", "1"], input, isa: "scalar")
+        let decoded = try decodeArgs.map { try run("decode", m + $0 + ["--threads", "1", "--batch", "1"], encoded, isa: "scalar") }
+        let isas = DeterminismTests.variants
+        XCTAssertTrue(isas.contains("scalar"))
+        let threadCounts = full ? [1, 2, 3] : [3]
+        let batches = full ? [1, 3, 16] : [16]
+        for isa in isas {
+            for threads in threadCounts {
+                for batch in batches {
+                    let opts = ["--threads", "\(threads)", "--batch", "\(batch)"]
+                    let what = "\(model) VAMOS_ISA=\(isa) \(opts.joined(separator: " "))"
+                    XCTAssertEqual(try run("encode", m + opts, input, isa: isa), encoded, "encode: \(what)")
+                    for (args, expected) in zip(decodeArgs, decoded) {
+                        XCTAssertEqual(try run("decode", m + args + opts, encoded, isa: isa), expected, "decode \(args): \(what)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testWordModelsAnyVariantThreadsAndBatch() throws {
+        try assertSameBytes("tiny", Self.sentences["word"]!, decodeArgs: [[], ["--beams", "3"], ["--trace"]], full: true)
+        for model in ["marian", "prenorm", "plain"] {
+            try assertSameBytes(model, Self.sentences["word"]!, decodeArgs: [[]], full: false)
+        }
+    }
+
+    func testOpusFixturesAnyVariantThreadsAndBatch() throws {
+        try assertSameBytes("opus-en-es", Self.sentences["opus"]!, decodeArgs: [["--beams", "1"], ["--beams", "4"]], full: true)
+        for model in ["opus-en-es-separate", "opus-en-es-bf16", "opus-en-es-f16"] {
+            try assertSameBytes(model, Self.sentences["opus"]!, decodeArgs: [["--beams", "1"], []], full: false)
+        }
+    }
+
+    /// A sentence alone or in the middle of a stream (other sentences before and after it, batched
+    /// with them) is decoded to the same bytes.
+    func testASentenceAloneOrInAStream() throws {
+        let model = "opus-en-es", m = ["--model", Paths.model(model)]
+        let sentences = Self.sentences["opus"]!
+        let stream = try run("decode", m + ["--beams", "1"], try run("encode", m, try encoderInputs(model, sentences), isa: nil), isa: nil)
+        let lines = stream.split(separator: UInt8(ascii: "\n"))
+        for i in [0, 7, sentences.count - 1] {
+            let alone = try run("decode", m + ["--beams", "1", "--batch", "1"],
+                                try run("encode", m + ["--batch", "1"], try encoderInputs(model, [sentences[i]]), isa: nil), isa: nil)
+            XCTAssertEqual(alone, Data(lines[i]) + Data("\n".utf8), "sentence \(i)")
+        }
+    }
+
+    func testBadThreadsAndVariantAreUsageErrors() throws {
+        let r = try runProcess("encode", ["--threads", "0"], stdin: "")
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.err.contains("--threads"), r.err)
+        var env = ProcessInfo.processInfo.environment
+        env["VAMOS_ISA"] = "sse9"
+        let r2 = try runProcess("embed", [], stdin: "", env: env)
+        XCTAssertEqual(r2.status, 64)
+        XCTAssertTrue(r2.err.contains("VAMOS_ISA"), r2.err)
+        XCTAssertEqual(r2.errLines.count, 1, r2.err)
+    }
+}

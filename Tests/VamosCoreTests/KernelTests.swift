@@ -1,0 +1,158 @@
+import CKernels
+import XCTest
+@testable import VamosCore
+
+/// The kernels' promise: every SIMD variant this machine runs, and the scalar one, give the same
+/// bits for any shape, thread count and weight type; and those bits are the canonical dot product
+/// (16 lanes, k → lane k mod 16, FMA per step, the fixed tree), written out here independently.
+final class KernelTests: XCTestCase {
+    override func tearDown() {
+        Kernels.useDefault()
+        Kernels.threads = Kernels.availableCores
+    }
+
+    /// The definition, in Swift: `Float.addingProduct` is IEEE fusedMultiplyAdd (one rounding).
+    func canonicalDot(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Float {
+        var acc = [Float](repeating: 0, count: 16)
+        let K = a.count
+        let padded = (K + 15) / 16 * 16
+        for k in 0..<padded {
+            let x = k < K ? a[a.startIndex + k] : 0, y = k < K ? b[b.startIndex + k] : 0
+            acc[k % 16] = acc[k % 16].addingProduct(x, y)
+        }
+        let t8 = (0..<8).map { acc[$0] + acc[$0 + 8] }
+        let t4 = (0..<4).map { t8[$0] + t8[$0 + 4] }
+        let t2 = (0..<2).map { t4[$0] + t4[$0 + 2] }
+        return t2[0] + t2[1]
+    }
+
+    var rng = SeededRandom(seed: 7)
+
+    func random(_ n: Int) -> [Float] {
+        (0..<n).map { _ in Float(rng.uniform() * 2 - 1) * (rng.below(10) == 0 ? 1e-30 : 1) }
+    }
+
+    static let shapes = [(1, 1, 1), (1, 7, 3), (3, 5, 17), (1, 70, 512), (4, 37, 33), (24, 40, 64), (7, 9, 130),
+                         (2, 2, 2), (16, 31, 15), (65, 9, 48), (5, 100, 16), (1, 3, 0)]
+
+    func testEveryVariantThreadCountAndDtypeGivesTheCanonicalBits() throws {
+        let variants = Kernels.ISA.allCases.filter(\.isSupported)
+        XCTAssertTrue(variants.contains(.scalar))
+        for (M, N, K) in KernelTests.shapes {
+            let A = random(M * K), B = random(N * K), bias = random(N)
+            let halves = B.map { vamos_f32_to_f16($0) }, brains = B.map { vamos_f32_to_bf16($0) }
+            let widened: [(WeightMatrix.DType, [Float], Any)] = [
+                (.f32, B, B), (.f16, halves.map { vamos_f16_to_f32($0) }, halves), (.bf16, brains.map { vamos_bf16_to_f32($0) }, brains),
+            ]
+            for (dtype, wide, stored) in widened {
+                var expected = [Float](repeating: 0, count: M * N)
+                for i in 0..<M { for j in 0..<N {
+                    expected[i * N + j] = canonicalDot(A[(i * K)..<((i + 1) * K)], wide[(j * K)..<((j + 1) * K)]) + bias[j]
+                } }
+                for isa in variants {
+                    try Kernels.use(isa)
+                    for threads in [1, 2, 3] {
+                        Kernels.threads = threads
+                        var C = [Float](repeating: .nan, count: M * N)
+                        func run(_ p: UnsafeRawPointer) {
+                            vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), p, dtype.rawValue, Int64(K), bias, &C, Int64(N), 0)
+                        }
+                        switch stored {
+                        case let s as [Float]: s.withUnsafeBytes { run($0.baseAddress!) }
+                        case let s as [UInt16]: s.withUnsafeBytes { run($0.baseAddress!) }
+                        default: XCTFail("type")
+                        }
+                        XCTAssertEqual(C.map(\.bitPattern), expected.map(\.bitPattern),
+                                       "\(isa) \(threads) threads \(dtype) [\(M),\(K)]·[\(N),\(K)]ᵀ")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Transposed operands (training's products) are packed, then computed canonically; Double too.
+    func testTransposedProductsAndDouble() throws {
+        let M = 6, N = 5, K = 37
+        let A = random(M * K), B = random(K * N)
+        let At = (0..<(K * M)).map { A[($0 % M) * K + $0 / M] }   // [K, M]
+        let Bt = (0..<(N * K)).map { B[($0 % K) * N + $0 / K] }   // [N, K]
+        var c1 = [Float](repeating: 0, count: M * N), c2 = c1
+        vamos_sgemm(0, 0, Int64(M), Int64(N), Int64(K), A, Int64(K), B, Int64(N), &c1, Int64(N), 0)
+        vamos_sgemm(1, 1, Int64(M), Int64(N), Int64(K), At, Int64(M), Bt, Int64(K), &c2, Int64(N), 0)
+        for i in 0..<M { for j in 0..<N {
+            let col = (0..<K).map { B[$0 * N + j] }
+            XCTAssertEqual(c1[i * N + j].bitPattern, canonicalDot(A[(i * K)..<((i + 1) * K)], col[...]).bitPattern)
+        } }
+        XCTAssertEqual(c1, c2)
+        // accumulate: C + v
+        var c3 = c1
+        vamos_sgemm(0, 0, Int64(M), Int64(N), Int64(K), A, Int64(K), B, Int64(N), &c3, Int64(N), 1)
+        XCTAssertEqual(c3, zip(c1, c1).map { $0 + $1 })
+        let Ad = A.map(Double.init), Bd = B.map(Double.init)
+        var d = [Double](repeating: 0, count: M * N)
+        vamos_dgemm(0, 0, Int64(M), Int64(N), Int64(K), Ad, Int64(K), Bd, Int64(N), &d, Int64(N), 0)
+        for i in 0..<(M * N) { XCTAssertEqual(Float(d[i]), c1[i], accuracy: 1e-5) }
+    }
+
+    /// float16 and bfloat16 rounding: nearest, ties to even, checked against the neighbours.
+    func testHalfPrecisionRoundsToNearestEven() {
+        for h in 0..<UInt16.max where (h & 0x7c00) != 0x7c00 {  // every finite half round-trips
+            XCTAssertEqual(vamos_f32_to_f16(vamos_f16_to_f32(h)), h)
+            XCTAssertEqual(vamos_f32_to_bf16(vamos_bf16_to_f32(h)), h)
+        }
+        XCTAssertEqual(vamos_f32_to_f16(65520), 0x7c00)      // halfway to 65536: even → inf
+        XCTAssertEqual(vamos_f32_to_f16(65519.996), 0x7bff)
+        XCTAssertEqual(vamos_f32_to_f16(Float(bitPattern: 0x3300_0000)), 0)  // 2^-25, halfway to 2^-24: tie → 0 (even)
+        XCTAssertEqual(vamos_f32_to_f16(Float(bitPattern: 0x3300_0001)), 1)
+        XCTAssertEqual(vamos_f32_to_f16(Float(bitPattern: 0x3380_0000)), 1)  // 2^-24: the smallest subnormal
+        for _ in 0..<20000 {
+            let x = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x477f_ffff | (rng.below(2) == 0 ? 0 : 0x8000_0000))
+            for (to, from) in [(vamos_f32_to_f16, vamos_f16_to_f32), (vamos_f32_to_bf16, vamos_bf16_to_f32)] {
+                let r = to(x), v = Double(from(r)), e = abs(v - Double(x))
+                for n in [r &+ 1, r &- 1] where from(n).isFinite {
+                    let en = abs(Double(from(n)) - Double(x))
+                    XCTAssertTrue(e < en || (e == en && r & 1 == 0), "\(x) → \(v)")
+                }
+            }
+        }
+    }
+
+    /// VAMOS_ISA names a variant; one the machine cannot run is refused.
+    func testForcingAVariant() throws {
+        for isa in Kernels.ISA.allCases {
+            if isa.isSupported {
+                try Kernels.use(isa)
+                XCTAssertEqual(Kernels.isa, isa)
+            } else {
+                XCTAssertThrowsError(try Kernels.use(isa))
+            }
+        }
+    }
+
+    /// Vamos' elementary functions give the committed bits (produced by vamos_math.c and checked
+    /// against mpmath by scripts/check-math.py: < 1 ulp in double, correctly rounded in float).
+    func testElementaryFunctionsGiveTheCheckedBits() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/math/vamos_math.csv")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var rows = 0
+        let doubles: [String: (Double) -> Double] = ["exp": vamos_exp, "expm1": vamos_expm1, "log": vamos_log,
+                                                      "tanh": vamos_tanh, "erf": vamos_erf, "sin": vamos_sin, "cos": vamos_cos]
+        let floats: [String: (Float) -> Float] = ["expf": vamos_expf, "logf": vamos_logf, "tanhf": vamos_tanhf, "erff": vamos_erff]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("function") {
+            let f = line.split(separator: ",").map(String.init)
+            guard f.count == 3, let arg = UInt64(f[1].dropFirst(2), radix: 16), let want = UInt64(f[2].dropFirst(2), radix: 16) else {
+                XCTFail("bad row \(line)"); continue
+            }
+            if let fn = doubles[f[0]] {
+                XCTAssertEqual(fn(Double(bitPattern: arg)).bitPattern, want, "\(line)")
+            } else if let fn = floats[f[0]] {
+                XCTAssertEqual(UInt64(fn(Float(bitPattern: UInt32(arg))).bitPattern), want, "\(line)")
+            } else {
+                XCTFail("unknown function \(f[0])")
+            }
+            rows += 1
+        }
+        XCTAssertGreaterThan(rows, 500)
+    }
+}
