@@ -23,7 +23,7 @@ struct TensorCommand: ParsableCommand {
             (read as one document holding its tensors, e.g. models/statquest/model.safetensors).
             Exit status: 0 success (diff: equal within tolerance), 1 diff: different, 2 bad input or usage.
             """,
-        subcommands: [Show.self, List.self, Stats.self, Get.self, Diff.self, Steps.self, Attention.self, HTML.self])
+        subcommands: [Show.self, List.self, Stats.self, Get.self, Diff.self, Steps.self, Attention.self, HTML.self, Convert.self])
 
     static func main() {
         StageIO.setUp()

@@ -277,3 +277,22 @@ final class TensorToolTests: XCTestCase {
         }
     }
 }
+
+/// `tensor convert`: the committed float16/bfloat16 fixtures were written by torch
+/// (`.to(torch.float16 / torch.bfloat16)`, Tests/Reference/make_opus_fixtures.py): converting the
+/// float32 checkpoint must give those files byte for byte.
+final class ConvertTests: XCTestCase {
+    func testConvertMatchesTorchsRounding() throws {
+        let dir = try temporaryDirectory()
+        for (dtype, fixture) in [("bf16", "opus-en-es-bf16"), ("f16", "opus-en-es-f16")] {
+            let out = dir.appendingPathComponent("\(dtype).safetensors").path
+            let r = try runProcess("tensor", ["convert", "--dtype", dtype, Paths.model("opus-en-es") + "/model.safetensors", out])
+            XCTAssertEqual(r.status, 0, r.err)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)),
+                           try Data(contentsOf: URL(fileURLWithPath: Paths.model(fixture) + "/model.safetensors")), dtype)
+        }
+        let bad = try runProcess("tensor", ["convert", "--dtype", "f8", "a.safetensors", "b.safetensors"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("--dtype"), bad.err)
+    }
+}

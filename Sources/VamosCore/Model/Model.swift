@@ -142,13 +142,19 @@ public final class Model: @unchecked Sendable {
         return try weights.tensor(name, expectedShape: shape)
     }
 
-    /// A weight matrix as stored in the mapped file (no copy), checked against the shape.
+    /// A weight matrix as stored in the mapped file (no copy), checked against the shape. Checked
+    /// once: a tied matrix asked for twice (embedding, output layer) is the same view.
     public func matrix(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
         guard weights.entries[name] != nil else {
             throw VamosError("\(weights.path): tensor '\(name)' is missing (config.json implies it, shape \(shape))")
         }
-        return try weights.matrix(name, expectedShape: shape)
+        if let m = matrices[name], [m.rows, m.cols] == shape || [m.rows * m.cols] == shape { return m }
+        let m = try weights.matrix(name, expectedShape: shape)
+        matrices[name] = m
+        return m
     }
+
+    private var matrices: [String: WeightMatrix] = [:]
 
     func matrix(anyOf names: [String], _ shape: [Int]) throws -> WeightMatrix {
         for n in names where weights.entries[n] != nil { return try matrix(n, shape) }

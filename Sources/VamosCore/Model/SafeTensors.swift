@@ -192,37 +192,30 @@ extension SafeTensorsFile {
     }
 }
 
-/// IEEE half → float.
-func floatFromHalf(_ h: UInt16) -> Float {
-    let sign = UInt32(h >> 15) << 31
-    let exp = Int((h >> 10) & 0x1F)
-    let mant = UInt32(h & 0x3FF)
-    if exp == 0 {
-        // zero or subnormal: mant · 2^-24
-        let v = Float(mant) * Float(sign: .plus, exponent: -24, significand: 1)
-        return sign != 0 ? -v : v
-    }
-    if exp == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mant << 13)) }
-    return Float(bitPattern: sign | UInt32(exp - 15 + 127) << 23 | (mant << 13))
-}
+/// IEEE half → float (exact).
+func floatFromHalf(_ h: UInt16) -> Float { vamos_f16_to_f32(h) }
 
 private extension UInt64 {
     func clamped(to limit: UInt64) -> UInt64 { Swift.min(self, limit) }
 }
 
-/// Writes float32 tensors as a `.safetensors` file that Python's `safetensors` loads.
+/// Writes tensors as a `.safetensors` file that Python's `safetensors` loads: float32, or every
+/// tensor rounded to bfloat16 or float16 (to nearest, ties to even, as torch's `.to()` does).
 /// The file appears whole or not at all (written under a temporary name, then renamed).
 public enum SafeTensorsWriter {
-    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], to path: String) throws {
+    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], dtype: WeightMatrix.DType = .f32,
+                             to path: String) throws {
         var header = JSONObject()
         if !metadata.isEmpty {
             header["__metadata__"] = .object(JSONObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
         }
         var offset = 0
+        let size = dtype == .f32 ? 4 : 2
+        let dtypeName = dtype == .f32 ? "F32" : dtype == .bf16 ? "BF16" : "F16"
         for (name, t) in tensors {
-            let bytes = t.count * 4
+            let bytes = t.count * size
             header[name] = .object(JSONObject([
-                ("dtype", .string("F32")),
+                ("dtype", .string(dtypeName)),
                 ("shape", .array(t.shape.map { .int($0) })),
                 ("data_offsets", .array([.int(offset), .int(offset + bytes)])),
             ]))
@@ -234,7 +227,14 @@ public enum SafeTensorsWriter {
         out.reserveCapacity(8 + headerBytes.count + offset)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(contentsOf: headerBytes)
-        for (_, t) in tensors { t.data.withUnsafeBytes { out.append(contentsOf: $0) } }
+        for (_, t) in tensors {
+            switch dtype {
+            case .f32: t.data.withUnsafeBytes { out.append(contentsOf: $0) }
+            case .bf16, .f16:
+                let half = t.data.map { (dtype == .bf16 ? vamos_f32_to_bf16($0) : vamos_f32_to_f16($0)).littleEndian }
+                half.withUnsafeBytes { out.append(contentsOf: $0) }
+            }
+        }
         try writeFileAtomically(out, to: path)
     }
 }
