@@ -70,6 +70,24 @@ final class TrainTests: XCTestCase {
         for key in ["step", "loss", "lr", "grad_norm"] { XCTAssertNotNil(entry[key], key) }
     }
 
+    /// The thread count and the kernel variant change nothing: the same weights, byte for byte.
+    func testThreadsAndVariantDoNotChangeTheWeights() throws {
+        let f = try files()
+        var weights: [Data] = []
+        for (threads, isa) in [("1", "scalar"), ("2", nil), ("3", nil)] as [(String, String?)] {
+            let out = f.dir.appendingPathComponent("model-\(threads)").path
+            var env = ProcessInfo.processInfo.environment
+            env["VAMOS_ISA"] = isa
+            let r = try runProcess("train", ["--corpus", f.corpus, "--config", f.config, "--out", out, "--steps", "15",
+                                             "--batch-size", "16", "--lr", "3e-3", "--warmup", "5", "--threads", threads, "--quiet"],
+                                   env: env, timeout: 120)
+            XCTAssertEqual(r.status, 0, r.err)
+            weights.append(try Data(contentsOf: URL(fileURLWithPath: out + "/model.safetensors")))
+        }
+        XCTAssertEqual(weights[0], weights[1], "1 thread (scalar kernels) vs 2 threads")
+        XCTAssertEqual(weights[0], weights[2], "1 thread (scalar kernels) vs 3 threads")
+    }
+
     func testKilledAndResumedRunEqualsUninterruptedRun() throws {
         let f = try files()
         let common = ["--corpus", f.corpus, "--config", f.config, "--steps", "2000", "--batch-size", "16", "--lr", "3e-3",
