@@ -108,6 +108,28 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual((try jsonObject(kept.outLines[0])["source"] as? [String: Any])?["ids"] as? [Int], [1, 1, 13, 0])
     }
 
+    /// `pipelines/translate-parallel.sh`: shards over GNU parallel, output in input order, the same
+    /// lines as one stream (a sentence's translation does not depend on its shard or batch).
+    func testTranslateParallelEqualsOneStream() throws {
+        let bin = try XCTUnwrap(Paths.binDirectory)
+        var env = Runner.environment
+        env["VAMOS_BIN"] = bin
+        guard (try? runProcess("/bin/sh", ["-c", "command -v parallel"], env: env).status) == 0 else {
+            throw XCTSkip("GNU parallel is not installed (make deps installs it)")
+        }
+        let corpus = try String(contentsOfFile: Paths.root.appendingPathComponent("data/demo-en-es/test.tsv").path, encoding: .utf8)
+        let lines = corpus.split(separator: "\n").prefix(150).map { String($0.split(separator: "\t")[0]) }
+        let input = lines.joined(separator: "\n") + "\n"
+        let model = Paths.root.appendingPathComponent("models/demo-en-es").path
+        let one = try runProcess("/bin/bash", [Paths.script("translate.sh"), "--model", model], stdin: input, env: env)
+        let sharded = try runProcess("/bin/bash", [Paths.script("translate-parallel.sh"), "--model", model, "--jobs", "3", "--lines", "17"],
+                                     stdin: input, env: env)
+        XCTAssertEqual(one.status, 0, one.err)
+        XCTAssertEqual(sharded.status, 0, sharded.err)
+        XCTAssertEqual(sharded.outLines.count, 150)
+        XCTAssertEqual(sharded.out, one.out)
+    }
+
     /// `pipelines/translate.sh --model DIR "sentence" …`: one line per sentence; stdin otherwise.
     func testTranslateScript() throws {
         let bin = try XCTUnwrap(Paths.binDirectory)
