@@ -44,11 +44,11 @@ reference:
 opus-reference:
 	python3 Tests/Reference/make_opus_fixtures.py
 
-# Vamos vs transformers, side by side (needs a Python with torch and transformers: PYTHON=…).
+# Vamos vs transformers vs CTranslate2, side by side in one run (needs a Python with torch,
+# transformers, ctranslate2, safetensors: PYTHON=/path/to/venv/bin/python); Benchmarks/README.md.
 PYTHON ?= python3
 bench: build
-	$(PYTHON) Benchmarks/translate_vs_transformers.py --size opus --sentences 5
-	$(PYTHON) Benchmarks/translate_vs_transformers.py --size small --sentences 10
+	$(PYTHON) Benchmarks/bench.py --threads 2
 
 clean:
 	rm -rf .build

@@ -69,13 +69,18 @@ static void *scratch_for(int slot, size_t bytes) {
     return scratch[slot];
 }
 
-// out[r, c] = in[c, r] for an in matrix of `cols` rows (stride ld) and `rows` columns: out is [rows, cols].
-#define TRANSPOSE(T, out, in, ld, rows, cols)                                       \
-    for (int64_t r0 = 0; r0 < (rows); r0 += 32)                                     \
-        for (int64_t c0 = 0; c0 < (cols); c0 += 32)                                 \
-            for (int64_t c = c0; c < c0 + 32 && c < (cols); c++)                    \
-                for (int64_t r = r0; r < r0 + 32 && r < (rows); r++)                \
-                    (out)[r * (cols) + c] = (in)[c * (ld) + r];
+// out[r, c] = in[c, r]: `in` has `cols` rows of stride ld and at least `rows` columns; out is
+// [rows, cols]. Sixteen rows of `in` are read side by side (sixteen sequential streams), so every
+// write fills a whole 64-byte line of `out`.
+#define TRANSPOSE(T, out, in, ld, rows, cols)                                          \
+    for (int64_t c0 = 0; c0 < (cols); c0 += 16) {                                      \
+        const int64_t cn = (cols) - c0 < 16 ? (cols) - c0 : 16;                        \
+        for (int64_t r = 0; r < (rows); r++) {                                         \
+            const T *src = (in) + c0 * (ld) + r;                                        \
+            T *dst = (out) + r * (cols) + c0;                                          \
+            for (int64_t c = 0; c < cn; c++) dst[c] = src[c * (ld)];                   \
+        }                                                                              \
+    }
 
 void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                  const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {

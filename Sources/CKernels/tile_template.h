@@ -5,9 +5,6 @@
 // GEMV_NR (the tile for one row) and BLOCK_NAME.
 #include <string.h>
 
-#ifndef PREFETCH_BYTES
-#define PREFETCH_BYTES 256
-#endif
 
 #define TILE_MAX_R 4
 #define TILE_MAX_C 8
@@ -43,11 +40,19 @@ static inline __attribute__((always_inline)) void tile(const vamos_gemm_args *g,
     for (int a = 0; a < mr; a++) ap[a] = g->A + (i + a) * g->lda;
     for (int b = 0; b < nr; b++) bp[b] = (const char *)g->B + (j + b) * g->ldb * es;
     const int64_t K = g->K, kfull = K & ~(int64_t)15;
-    for (int64_t k = 0; k < kfull; k += 16) {
-#if PREFETCH_BYTES > 0
-        // Weights stream from memory once per product: ask for them a little ahead.
-        for (int b = 0; b < nr; b++) __builtin_prefetch((const char *)bp[b] + k * es + PREFETCH_BYTES);
-#endif
+    // Weights stream from memory once per product. When B's rows are contiguous (weights are),
+    // the next tile's rows are the bytes right after this tile's: while this tile runs, ask for
+    // them, a few lines per block of k, so the memory system always has the next ones in flight.
+    const char *next = (const char *)bp[0] + (int64_t)nr * K * es;
+    const char *end = (const char *)g->B + g->N * g->ldb * es;
+    const int64_t span = g->ldb == K ? (int64_t)nr * K * es : 0;
+    const int64_t blocks = kfull / 16 > 0 ? kfull / 16 : 1;
+    const int64_t lines = (span / 64 + blocks - 1) / blocks;
+    for (int64_t k = 0, kb = 0; k < kfull; k += 16, kb++) {
+        for (int64_t l = 0; l < lines; l++) {
+            const char *p = next + (kb * lines + l) * 64;
+            if (p < end && p < next + span) __builtin_prefetch(p);
+        }
         tile_block(acc, ap, bp, k, mr, nr, dt);
     }
     if (kfull < K) {  // the last block, zero-padded to 16

@@ -27,7 +27,10 @@ public struct ModelOptions: ParsableArguments {
         return bundled
     }
 
-    public func load() throws -> Model { try Model(directory: try resolvedDirectory()) }
+    /// The model; `vocabularies: false` for stages that never look at a word (a faster start).
+    public func load(vocabularies: Bool = true) throws -> Model {
+        try Model(directory: try resolvedDirectory(), vocabularies: vocabularies)
+    }
 }
 
 /// The model used when none is named.

@@ -22,7 +22,7 @@ struct Embed: StageCommand {
         StageIO.setUp()
         compute.apply()
         try StageIO.run(stage: "embed") {
-            let context = StageContext(stage: "embed", model: try modelOptions.load()) { StageIO.warn("embed", $0) }
+            let context = StageContext(stage: "embed", model: try modelOptions.load(vocabularies: false)) { StageIO.warn("embed", $0) }
             let stage = try EmbedStage(context: context)
             try StageIO.forEachDocument(stage: "embed", pretty: output.pretty) { try stage.run(&$0) }
         }

@@ -46,7 +46,7 @@ struct Encode: StageCommand {
         StageIO.setUp()
         compute.apply()
         try StageIO.run(stage: "encode") {
-            let context = StageContext(stage: "encode", model: try modelOptions.load()) { StageIO.warn("encode", $0) }
+            let context = StageContext(stage: "encode", model: try modelOptions.load(vocabularies: false)) { StageIO.warn("encode", $0) }
             let stage = try EncodeStage(context: context, keep: keep, trace: trace,
                                         layers: try layers.map { try LayerSlice(parsing: $0) })
             try StageIO.forEachDocument(stage: "encode", pretty: output.pretty, batch: batching.batch,

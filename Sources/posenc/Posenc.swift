@@ -28,7 +28,7 @@ struct Posenc: StageCommand {
         StageIO.setUp()
         compute.apply()
         try StageIO.run(stage: "posenc") {
-            let context = StageContext(stage: "posenc", model: try modelOptions.load()) { StageIO.warn("posenc", $0) }
+            let context = StageContext(stage: "posenc", model: try modelOptions.load(vocabularies: false)) { StageIO.warn("posenc", $0) }
             let stage = try PosencStage(context: context, keep: keep, trace: trace)
             try StageIO.forEachDocument(stage: "posenc", pretty: output.pretty) { try stage.run(&$0) }
         }

@@ -5,10 +5,14 @@ public struct Embedding: Sendable {
     public var vocabSize: Int { weight.rows }
     public var dModel: Int { weight.cols }
     public let scale: Float
+    /// When set, the matrix was not scanned for NaN/∞ at load: each row looked up is checked, and
+    /// a bad one is an error naming this (the file and tensor).
+    let checkRows: String?
 
-    public init(weight: WeightMatrix, scale: Float) {
+    public init(weight: WeightMatrix, scale: Float, checkRows: String? = nil) {
         self.weight = weight
         self.scale = scale
+        self.checkRows = checkRows
     }
 
     public init(weight: Tensor, scale: Float) {
@@ -23,6 +27,9 @@ public struct Embedding: Sendable {
                 throw VamosError("'\(field)[\(t)]' is \(id), outside the vocabulary (0..<\(vocabSize))")
             }
             let row = weight.row(id)
+            if let checkRows, let j = row.firstIndex(where: { !$0.isFinite }) {
+                throw VamosError("\(checkRows) holds a non-finite value at index \(id * dModel + j)")
+            }
             for j in 0..<dModel { out[t * dModel + j] = row[j] * scale }
         }
         return out

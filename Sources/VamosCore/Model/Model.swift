@@ -25,7 +25,10 @@ public final class Model: @unchecked Sendable {
     /// SHA-256 of config.json followed by the safetensors header (see docs/MODEL.md).
     public let sha256: String
 
-    public init(directory: String) throws {
+    /// `vocabularies: false` (embed, posenc, encode: stages that never look at a word) skips
+    /// vocab.json, target_vocab.json and the SentencePiece models: their vocabularies are then
+    /// empty and `tokenizer` nil. A 58k-word vocabulary costs a stage a few hundred milliseconds.
+    public init(directory: String, vocabularies: Bool = true) throws {
         let dir = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
         self.directory = dir
         name = dir.split(separator: "/").last.map(String.init) ?? dir
@@ -46,6 +49,14 @@ public final class Model: @unchecked Sendable {
         }
         weights = try SafeTensorsFile(path: weightsPath)
 
+        guard vocabularies else {
+            sourceVocabulary = .unloaded
+            targetVocabulary = .unloaded
+            tokenizer = nil
+            (generation, hasGenerationConfig) = try Model.loadGeneration(dir, config: config)
+            sha256 = Model.hash(configBytesCopy, weights)
+            return
+        }
         let vocabPath = dir + "/vocab.json"
         guard var vocabBytes = readFile(vocabPath) else { throw VamosError("model directory '\(dir)' has no vocab.json") }
         let vocabJSON = try JSONCodec.parse(bytes: &vocabBytes, what: vocabPath)
@@ -60,19 +71,26 @@ public final class Model: @unchecked Sendable {
         }
         tokenizer = try Model.loadTokenizer(dir, config: config, source: sourceVocabulary, target: targetVocabulary,
                                             separate: separate)
+        (generation, hasGenerationConfig) = try Model.loadGeneration(dir, config: config)
+        sha256 = Model.hash(configBytesCopy, weights)
+    }
+
+    /// generation_config.json, or Vamos' default without one.
+    static func loadGeneration(_ dir: String, config: ModelConfig) throws -> (GenerationConfig, Bool) {
         let generationPath = dir + "/generation_config.json"
         if var genBytes = readFile(generationPath) {
-            generation = try GenerationConfig(json: try JSONCodec.parse(bytes: &genBytes, what: generationPath),
-                                              file: generationPath, config: config)
-            hasGenerationConfig = true
-        } else {
-            generation = GenerationConfig.vamosDefault(config)
-            hasGenerationConfig = false
+            return (try GenerationConfig(json: try JSONCodec.parse(bytes: &genBytes, what: generationPath),
+                                         file: generationPath, config: config), true)
         }
+        return (GenerationConfig.vamosDefault(config), false)
+    }
+
+    /// SHA-256 of config.json followed by the safetensors header (docs/MODEL.md).
+    static func hash(_ config: [UInt8], _ weights: SafeTensorsFile) -> String {
         var hash = SHA256()
-        hash.update(configBytesCopy)
+        hash.update(config)
         hash.update(weights.headerBytes)
-        sha256 = hash.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+        return hash.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
     }
 
     /// source.spm and target.spm with MarianTokenizer's rules, checked against the vocabularies and
@@ -144,20 +162,23 @@ public final class Model: @unchecked Sendable {
 
     /// A weight matrix as stored in the mapped file (no copy), checked against the shape. Checked
     /// once: a tied matrix asked for twice (embedding, output layer) is the same view.
-    public func matrix(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
+    /// `checked: false`: not scanned for NaN/∞ here (the embedding lookup checks each row it reads).
+    public func matrix(_ name: String, _ shape: [Int], checked: Bool = true) throws -> WeightMatrix {
         guard weights.entries[name] != nil else {
             throw VamosError("\(weights.path): tensor '\(name)' is missing (config.json implies it, shape \(shape))")
         }
-        if let m = matrices[name], [m.rows, m.cols] == shape || [m.rows * m.cols] == shape { return m }
-        let m = try weights.matrix(name, expectedShape: shape)
-        matrices[name] = m
+        if let c = matrices[name], c.checked || !checked, [c.matrix.rows, c.matrix.cols] == shape || [c.matrix.count] == shape {
+            return c.matrix
+        }
+        let m = try weights.matrix(name, expectedShape: shape, checked: checked)
+        matrices[name] = (m, checked)
         return m
     }
 
-    private var matrices: [String: WeightMatrix] = [:]
+    private var matrices: [String: (matrix: WeightMatrix, checked: Bool)] = [:]
 
-    func matrix(anyOf names: [String], _ shape: [Int]) throws -> WeightMatrix {
-        for n in names where weights.entries[n] != nil { return try matrix(n, shape) }
+    func matrix(anyOf names: [String], _ shape: [Int], checked: Bool = true) throws -> WeightMatrix {
+        for n in names where weights.entries[n] != nil { return try matrix(n, shape, checked: checked) }
         throw VamosError("\(weights.path): none of \(names.map { "'\($0)'" }.joined(separator: ", ")) is present (shape \(shape))")
     }
 

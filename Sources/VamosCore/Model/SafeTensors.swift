@@ -167,7 +167,8 @@ extension SafeTensorsFile {
     /// A weight matrix as stored, without copying: F32, BF16 and F16 stay in the mapped file (the
     /// kernels widen half precision in registers); F64 is converted to a float32 array. A rank-1
     /// tensor is one row. Checked for NaN and infinity (at memory speed) before use.
-    public func matrix(_ name: String, expectedShape: [Int]? = nil) throws -> WeightMatrix {
+    /// `checked: false` leaves the scan to the caller (an embedding checks the rows it reads).
+    public func matrix(_ name: String, expectedShape: [Int]? = nil, checked: Bool = true) throws -> WeightMatrix {
         guard let e = entries[name] else { throw VamosError("\(path): no tensor '\(name)'") }
         if let expectedShape, expectedShape != e.shape {
             throw VamosError("\(path): tensor '\(name)' has shape \(e.shape), expected \(expectedShape)")
@@ -184,7 +185,7 @@ extension SafeTensorsFile {
             return WeightMatrix(t.data, rows: rows, cols: cols)
         }
         let p = dataPointer(e)
-        let bad = vamos_first_nonfinite(p, dtype.rawValue, Int64(e.count))
+        let bad = checked ? vamos_first_nonfinite(p, dtype.rawValue, Int64(e.count)) : -1
         if bad >= 0 {
             throw VamosError("\(path): tensor '\(name)' holds a non-finite value at index \(bad)")
         }

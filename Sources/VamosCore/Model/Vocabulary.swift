@@ -1,19 +1,43 @@
 /// A vocabulary as Marian lays it out: `vocab.json`, a JSON object token → id.
-public struct Vocabulary: Sendable {
-    public let ids: [String: Int]
+public struct Vocabulary: @unchecked Sendable {
     /// id → token; ids the file does not name read as `<id N>`.
     public let tokens: [String]
     /// Whether the file names each id.
     public let named: [Bool]
+    /// The named ids in the file's order (a later duplicate spelling wins in `ids`, as before).
+    private let fileOrder: [Int]
+    /// The lookups are built on first use: `decode` only ever maps ids to tokens.
+    private let lookup = Lookup()
+
+    private final class Lookup {
+        var ids: [String: Int]?
+        var exact: [[UInt8]: Int]?
+    }
+
+    /// token → id (String equality: canonically equivalent spellings are one key).
+    public var ids: [String: Int] {
+        if let d = lookup.ids { return d }
+        var d = [String: Int](minimumCapacity: fileOrder.count)
+        for id in fileOrder { d[tokens[id]] = id }
+        lookup.ids = d
+        return d
+    }
+
     /// token → id by the token's exact UTF-8 bytes, as Python's `dict` compares strings (Swift's
     /// `String` equality treats canonically equivalent spellings, `é` and `e◌́`, as one key).
-    public let exactIDs: [[UInt8]: Int]
+    public var exactIDs: [[UInt8]: Int] {
+        if let d = lookup.exact { return d }
+        var d = [[UInt8]: Int](minimumCapacity: fileOrder.count)
+        for id in fileOrder { d[Array(tokens[id].utf8)] = id }
+        lookup.exact = d
+        return d
+    }
 
     public init(json: JSON, file: String, size: Int) throws {
         guard let obj = json.objectValue else { throw VamosError("\(file): expected a JSON object token → id") }
         var tokens = [String?](repeating: nil, count: size)
-        var ids: [String: Int] = [:]
-        var exact: [[UInt8]: Int] = [:]
+        var order: [Int] = []
+        order.reserveCapacity(min(size, 1 << 20))
         for (token, value) in obj.pairs {
             guard let id = value.intValue else { throw VamosError("\(file): id of '\(token)' is not an integer") }
             guard id >= 0 && id < size else {
@@ -21,13 +45,20 @@ public struct Vocabulary: Sendable {
             }
             if let other = tokens[id] { throw VamosError("\(file): id \(id) is given to both '\(other)' and '\(token)'") }
             tokens[id] = token
-            ids[token] = id
-            exact[Array(token.utf8)] = id
+            order.append(id)
         }
-        self.ids = ids
-        self.exactIDs = exact
-        self.named = tokens.map { $0 != nil }
+        fileOrder = order
+        named = tokens.map { $0 != nil }
         self.tokens = tokens.enumerated().map { $0.element ?? "<id \($0.offset)>" }
+    }
+
+    /// What a model loaded without vocabularies has (`Model(directory:vocabularies: false)`).
+    public static let unloaded = Vocabulary()
+
+    private init() {
+        fileOrder = []
+        named = []
+        tokens = []
     }
 
     public var count: Int { tokens.count }
