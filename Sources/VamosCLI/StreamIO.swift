@@ -65,30 +65,15 @@ public enum StageIO {
     }
 
     /// The same, `batch` documents at a time when `batched` is given: up to `batch` documents that
-    /// are already waiting on stdin (never waiting for more) go through `batched` together. If the
+    /// are waiting on stdin or arriving (`hasPendingInput`: never waiting for a batch to fill) go
+    /// through `batched` together. If the
     /// batch fails anywhere, it is redone one document at a time with `process`, so the output
     /// and the error are exactly those of a batch of one.
     public static func forEachDocument(stage: String, pretty: Bool, batch: Int,
                                        batched: ((inout [Document]) throws -> Void)?,
                                        _ process: (inout Document) throws -> Void) throws {
         let reader = JSONStreamReader(fd: 0, name: "input")
-        func one(_ doc: Document, at: String) throws {
-            do {
-                var doc = doc
-                let given = Set(doc.tensors.pairs.map(\.0))
-                _ = Kernels.takeOverflow()
-                try process(&doc)
-                try doc.checkFinite()
-                if Kernels.takeOverflow() {
-                    let made = doc.tensors.pairs.map(\.0).filter { !given.contains($0) }
-                    let what = made.isEmpty ? "" : "computing " + made.map { "'\($0)'" }.joined(separator: ", ") + ": "
-                    throw VamosError("\(what)the computation overflowed float32 (a matrix product gave ±inf or NaN on the way)")
-                }
-                writeLine(doc.serialized(pretty: pretty))
-            } catch let e as VamosError {
-                throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
-            }
-        }
+        func one(_ doc: Document, at: String) throws { try processOne(doc, at: at, pretty: pretty, process) }
         while true {
             var docs: [(doc: Document, at: String)] = []
             var pending: Error? = nil
@@ -103,7 +88,7 @@ public enum StageIO {
                     pending = error
                     break
                 }
-            } while docs.count < batch && batched != nil && reader.hasPendingInput
+            } while docs.count < batch && batched != nil && reader.hasPendingInput()
             if docs.isEmpty, pending == nil { return }
             if docs.count > 1, let batched, let done = try? runBatch(docs.map(\.doc), batched) {
                 for d in done { writeLine(d.serialized(pretty: pretty)) }
@@ -112,6 +97,87 @@ public enum StageIO {
             }
             if let pending { throw pending }
         }
+    }
+
+    /// One document through `process`, checked and written; errors name its input line.
+    static func processOne(_ doc: Document, at: String, pretty: Bool, _ process: (inout Document) throws -> Void) throws {
+        do {
+            var doc = doc
+            let given = Set(doc.tensors.pairs.map(\.0))
+            _ = Kernels.takeOverflow()
+            try process(&doc)
+            try doc.checkFinite()
+            if Kernels.takeOverflow() {
+                let made = doc.tensors.pairs.map(\.0).filter { !given.contains($0) }
+                let what = made.isEmpty ? "" : "computing " + made.map { "'\($0)'" }.joined(separator: ", ") + ": "
+                throw VamosError("\(what)the computation overflowed float32 (a matrix product gave ±inf or NaN on the way)")
+            }
+            writeLine(doc.serialized(pretty: pretty))
+        } catch let e as VamosError {
+            throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
+        }
+    }
+
+    /// Documents through a running batch (`DocumentStream`, continuous batching): up to `batch`
+    /// run at once; a document arriving while others run joins at the next step; each is written
+    /// as soon as it and every document before it are done, in input order. If anything goes
+    /// wrong (a bad document, an overflow), every document not yet written is redone one at a time
+    /// with `process`, so the output and the error are exactly those of one document at a time.
+    public static func forEachDocument<S: DocumentStream>(stage: String, pretty: Bool, batch: Int, stream: S,
+                                                          _ process: (inout Document) throws -> Void) throws {
+        let reader = JSONStreamReader(fd: 0, name: "input")
+        var stream = stream
+        var unwritten: [(at: String, doc: Document)] = []   // read, in input order; index = nextToWrite + k
+        var results: [Int: Document] = [:]
+        var nextToWrite = 0
+        var readFailure: Error? = nil
+        var atEnd = false
+        var fallback = false
+        run: while true {
+            while !atEnd, readFailure == nil, stream.running < batch,
+                  stream.running == 0 || reader.hasPendingInput(graceMilliseconds: 0) {
+                let json: JSON
+                do {
+                    guard let j = try reader.next() else { atEnd = true; break }
+                    json = j
+                } catch { readFailure = error; break }
+                let at = "input line \(reader.documentLine)"
+                let doc: Document
+                do { doc = try Document(json: json, what: at) } catch let e as VamosError {
+                    // Reported once the documents before it are written, as one at a time would.
+                    readFailure = e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
+                    break
+                }
+                unwritten.append((at, doc))
+                do { _ = try stream.admit(doc) } catch { fallback = true; break run }
+            }
+            if stream.running == 0 { break }
+            _ = Kernels.takeOverflow()
+            do {
+                for (i, d) in try stream.step() { results[i] = d }
+            } catch { fallback = true; break }
+            if Kernels.takeOverflow() { fallback = true; break }
+            while let d = results[nextToWrite] {
+                guard (try? d.checkFinite()) != nil else { fallback = true; break run }
+                writeLine(d.serialized(pretty: pretty))
+                results[nextToWrite] = nil
+                nextToWrite += 1
+                unwritten.removeFirst()
+            }
+        }
+        if fallback {
+            for u in unwritten { try processOne(u.doc, at: u.at, pretty: pretty, process) }
+            if let readFailure { throw readFailure }
+            while let json = try reader.next() {
+                let at = "input line \(reader.documentLine)"
+                let doc: Document
+                do { doc = try Document(json: json, what: at) } catch let e as VamosError {
+                    throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
+                }
+                try processOne(doc, at: at, pretty: pretty, process)
+            }
+        }
+        if let readFailure { throw readFailure }
     }
 
     /// The batch's documents, or nil when any part of it failed (then it is redone one by one).

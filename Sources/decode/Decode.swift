@@ -82,8 +82,13 @@ struct Decode: StageCommand {
                                         beams: beams, lengthPenalty: lengthPenalty,
                                         earlyStopping: earlyStopping.flatMap(GenerationConfig.EarlyStopping.init),
                                         noRepeatNgramSize: noRepeatNgramSize, force: force)
-            try StageIO.forEachDocument(stage: "decode", pretty: output.pretty, batch: batching.batch,
-                                        batched: stage.batches ? { try stage.run(batch: &$0) } : nil) { try stage.run(&$0) }
+            if stage.batches && batching.batch > 1 {
+                // Greedy: a running batch documents join as they arrive (continuous batching).
+                try StageIO.forEachDocument(stage: "decode", pretty: output.pretty, batch: batching.batch,
+                                            stream: stage.stream()) { try stage.run(&$0) }
+            } else {
+                try StageIO.forEachDocument(stage: "decode", pretty: output.pretty) { try stage.run(&$0) }
+            }
         }
     }
 }

@@ -95,6 +95,30 @@ final class DeterminismTests: XCTestCase {
         }
     }
 
+    /// A bad document in the middle of a batched stream: the documents before it are written and
+    /// the error is the one a batch of one gives (encode and decode's running batch alike).
+    func testABadDocumentInABatchedStreamReportsAsOneByOne() throws {
+        let model = "opus-en-es", m = ["--model", Paths.model(model)]
+        let sentences = Array(Self.sentences["opus"]!.prefix(8))
+        let posenc = try encoderInputs(model, sentences)
+        let encoded = try run("encode", m, posenc, isa: nil)
+        for (stage, input, bad) in [("encode", posenc, #"{"format":"vamos/1","tensors":{"encoder_input":{"shape":[1,3],"data":[1,2,3]}}}"#),
+                                    ("decode", encoded, #"{"format":"vamos/1","tensors":{"encoder_output":{"shape":[1,3],"data":[1,2,3]}}}"#)] {
+            var lines = input.split(separator: UInt8(ascii: "\n")).map { Data($0) + Data("\n".utf8) }
+            lines.insert(Data((bad + "\n").utf8), at: 5)
+            let stream = lines.reduce(Data(), +)
+            let args = m + (stage == "decode" ? ["--beams", "1"] : [])
+            let one = try runProcess(stage, args + ["--batch", "1"], stdin: stream)
+            let many = try runProcess(stage, args + ["--batch", "16"], stdin: stream)
+            XCTAssertEqual(one.status, 1, one.err)
+            XCTAssertEqual(many.status, 1, many.err)
+            XCTAssertEqual(many.outLines.count, 5, stage)
+            XCTAssertEqual(many.stdout, one.stdout, stage)
+            XCTAssertEqual(many.err, one.err, stage)
+            XCTAssertTrue(many.err.contains("input line 6"), many.err)
+        }
+    }
+
     func testBadThreadsAndVariantAreUsageErrors() throws {
         let r = try runProcess("encode", ["--threads", "0"], stdin: "")
         XCTAssertEqual(r.status, 64)

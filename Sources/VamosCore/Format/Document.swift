@@ -126,3 +126,12 @@ public struct TensorMap: Sendable {
     public var isEmpty: Bool { names.isEmpty }
     public var count: Int { names.count }
 }
+
+/// Documents computed as a running batch they join and leave at any step (`decode`'s greedy
+/// search): `admit` adds one, `step` advances all, returning those that finished with their index
+/// (numbered in the order admitted).
+public protocol DocumentStream {
+    var running: Int { get }
+    mutating func admit(_ doc: Document) throws -> Int
+    mutating func step() throws -> [(index: Int, doc: Document)]
+}

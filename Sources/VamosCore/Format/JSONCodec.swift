@@ -182,14 +182,20 @@ public final class JSONStreamReader {
 
     deinit { json_tokener_free(tok) }
 
-    /// Whether more input can be had without waiting: bytes already buffered, or readable now
-    /// (or at its end). A batching stage takes only documents already there, so a stream that
-    /// arrives line by line is never held back waiting for a batch to fill.
-    public var hasPendingInput: Bool {
+    /// Whether more input is already on its way: bytes buffered, or readable within `graceMilliseconds`
+    /// (or at its end). A batching stage takes only documents that are there or arriving, so a
+    /// stream typed line by line is never held back waiting for a batch to fill; the short grace
+    /// lets a document larger than the pipe's buffer, still being written by the stage before,
+    /// join the batch.
+    public func hasPendingInput(graceMilliseconds: Int32 = 10) -> Bool {
         if eof { return false }
         if buffer[start..<end].contains(where: { !JSONCodec.isWhiteSpace($0) }) { return true }
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&p, 1, 0) > 0
+        while true {
+            let r = poll(&p, 1, graceMilliseconds)
+            if r < 0 && errno == EINTR { continue }
+            return r > 0
+        }
     }
 
     /// The next document, or nil at the end of the input.

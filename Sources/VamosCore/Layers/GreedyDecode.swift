@@ -47,31 +47,85 @@ public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Fl
 public func greedyDecode(decoder: Decoder, output: OutputProjection, memories: [[Float]], config: ModelConfig,
                          maxLength: Int, processors: LogitsProcessors, topK: Int = 5,
                          probabilities: Bool = true) throws -> [[DecodeStep]] {
-    var states: [Decoder.State?] = memories.map { decoder.start(memory: $0) }
-    var inputs = [[Int]](repeating: [config.decoderStartTokenID], count: memories.count)
-    var steps = [[DecodeStep]](repeating: [], count: memories.count)
-    var active = Array(memories.indices).filter { _ in maxLength > 0 }
-    let V = output.vocabSize
-    while !active.isEmpty {
+    var batch = GreedyBatch(decoder: decoder, output: output, config: config, maxLength: maxLength,
+                            processors: processors, topK: topK, probabilities: probabilities)
+    for m in memories { batch.add(memory: m) }
+    while batch.running > 0 { _ = try batch.step() }
+    return batch.steps
+}
+
+/// Greedy decoding as a running batch that sentences join and leave at any step (continuous
+/// batching): `decode` admits documents as they arrive, steps everything running, and writes each
+/// sentence as soon as it (and every sentence before it) is done. Whatever joins when, a
+/// sentence's steps are the bits it gets alone (`Decoder.step`).
+public struct GreedyBatch {
+    let decoder: Decoder
+    let output: OutputProjection
+    let config: ModelConfig
+    let maxLength: Int
+    let processors: LogitsProcessors
+    let topK: Int
+    let probabilities: Bool
+    private var states: [Decoder.State?] = []
+    private var inputs: [[Int]] = []
+    /// Each sentence's steps so far, in the order they were added.
+    public private(set) var steps: [[DecodeStep]] = []
+    private var active: [Int] = []
+    /// Added with nothing to generate (maxLength 0): finished at the next step.
+    private var finishedEarly: [Int] = []
+
+    public init(decoder: Decoder, output: OutputProjection, config: ModelConfig, maxLength: Int,
+                processors: LogitsProcessors, topK: Int = 5, probabilities: Bool = true) {
+        self.decoder = decoder
+        self.output = output
+        self.config = config
+        self.maxLength = maxLength
+        self.processors = processors
+        self.topK = topK
+        self.probabilities = probabilities
+    }
+
+    /// Sentences still generating.
+    public var running: Int { active.count + finishedEarly.count }
+
+    /// Adds a sentence (its encoder output [T, C]); returns its index.
+    @discardableResult
+    public mutating func add(memory: [Float]) -> Int {
+        let i = steps.count
+        states.append(decoder.start(memory: memory))
+        inputs.append([config.decoderStartTokenID])
+        steps.append([])
+        if maxLength > 0 { active.append(i) } else { states[i] = nil; finishedEarly.append(i) }
+        return i
+    }
+
+    /// One step of every running sentence; returns the indices of those that finished.
+    public mutating func step() throws -> [Int] {
+        var finished = finishedEarly
+        finishedEarly = []
+        guard !active.isEmpty else { return finished }
+        let V = output.vocabSize
         var batch: [Decoder.State] = []                      // moved out, so the caches grow in place
         for s in active { batch.append(states[s]!); states[s] = nil }
         let h = try decoder.step(active.map { inputs[$0].last! }, states: &batch)
         let logits = output.forward(h)                       // [active, V]
         var still: [Int] = []
         for (r, s) in active.enumerated() {
-            states[s] = batch[r]
             var scores = Array(logits[(r * V)..<((r + 1) * V)])
             processors.apply(&scores, inputIDs: inputs[s])
             let step = probabilities ? pickGreedy(logits: scores, topK: topK) : DecodeStep(id: argmax(scores), probability: 0, top: [])
             steps[s].append(step)
             if step.id != config.eosTokenID && steps[s].count < maxLength {
                 inputs[s].append(step.id)
+                states[s] = batch[r]
                 still.append(s)
+            } else {
+                finished.append(s)                           // its caches are freed
             }
         }
         active = still
+        return finished
     }
-    return steps
 }
 
 /// The index of the largest value, the lowest index on a tie (as `torch.argmax`).

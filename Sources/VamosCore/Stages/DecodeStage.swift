@@ -86,19 +86,45 @@ public struct DecodeStage {
         return ids
     }
 
-    /// Whether `run(batch:)` applies: greedy search without trace or --force (beam search already
+    /// Whether `stream()` applies: greedy search without trace or --force (beam search already
     /// runs its beams together; the others go one document at a time).
     public var batches: Bool { !trace && force == nil && generation.numBeams <= 1 }
 
-    /// Several documents at once (`decode --batch`), greedy: the same documents `run` writes one by one.
-    public func run(batch docs: inout [Document]) throws {
-        let memories = try docs.map { try context.sequenceTensor($0, "encoder_output", producer: "encode") }
-        for i in docs.indices { context.adopt(&docs[i]) }
-        let results = try greedyDecode(decoder: decoder, output: output, memories: memories.map(\.data), config: context.model.config,
-                                       maxLength: maxLength, processors: processors, topK: topK, probabilities: false)
-        for i in docs.indices {
-            docs[i].setSide("target", baseTarget(docs[i], ids: results[i].map(\.id)))
-            if !keep { docs[i].tensors["encoder_output"] = nil }
+    /// A running batch for `decode`'s stream (continuous batching): documents join with `admit`,
+    /// every `step` advances them all, `finished` hands back each one that is done.
+    public func stream() -> Stream { Stream(stage: self) }
+
+    public struct Stream: DocumentStream {
+        let stage: DecodeStage
+        var batch: GreedyBatch
+        var docs: [Int: Document] = [:]
+
+        init(stage: DecodeStage) {
+            self.stage = stage
+            batch = GreedyBatch(decoder: stage.decoder, output: stage.output, config: stage.context.model.config,
+                                maxLength: stage.maxLength, processors: stage.processors, topK: stage.topK, probabilities: false)
+        }
+
+        public var running: Int { batch.running }
+
+        /// Adds a document; returns its index (documents are numbered in the order admitted).
+        public mutating func admit(_ doc: Document) throws -> Int {
+            let memory = try stage.context.sequenceTensor(doc, "encoder_output", producer: "encode")
+            var doc = doc
+            stage.context.adopt(&doc)
+            let i = batch.add(memory: memory.data)
+            docs[i] = doc
+            return i
+        }
+
+        /// One step of every running document; the ones that finished, as `run` would write them.
+        public mutating func step() throws -> [(index: Int, doc: Document)] {
+            try batch.step().map { i in
+                var doc = docs.removeValue(forKey: i)!
+                doc.setSide("target", stage.baseTarget(doc, ids: batch.steps[i].map(\.id)))
+                if !stage.keep { doc.tensors["encoder_output"] = nil }
+                return (i, doc)
+            }
         }
     }
 
