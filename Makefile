@@ -5,7 +5,7 @@ SWIFT      ?= swift
 BUILD_FLAGS = -c release -Xswiftc -enable-testing
 BIN         = .build/release
 
-.PHONY: all deps build test demo golden reference opus-reference check-html bench clean
+.PHONY: all deps build test demo golden reference opus-reference check-html check-arm bench clean
 
 all: build
 
@@ -28,6 +28,10 @@ demo: build
 # every heatmap in the DOM, a screenshot that is not blank. Not part of make test.
 check-html: build
 	scripts/check-html.sh
+
+# The kernels built for x86-64 and for arm64 (NEON, under qemu-user) give the same bits.
+check-arm:
+	scripts/check-kernels-cross.sh
 
 # Rewrites Tests/Golden/<stage>/*.expected from the current code (then review the diff; the goldens
 # are also checked against the PyTorch reference, so a regenerated golden cannot drift from it).
