@@ -29,7 +29,7 @@ static inline __attribute__((always_inline)) void tile_block(VT acc[TILE_MAX_R][
 }
 
 static inline __attribute__((always_inline)) void tile(const vamos_gemm_args *g, int64_t i, int64_t j,
-                                                       const int mr, const int nr, const int dt) {
+                                                       const int mr, const int nr, const int dt, const int prefetch) {
     VT acc[TILE_MAX_R][TILE_MAX_C][NV];
     for (int a = 0; a < mr; a++)
         for (int b = 0; b < nr; b++)
@@ -45,7 +45,7 @@ static inline __attribute__((always_inline)) void tile(const vamos_gemm_args *g,
     // them, a few lines per block of k, so the memory system always has the next ones in flight.
     const char *next = (const char *)bp[0] + (int64_t)nr * K * es;
     const char *end = (const char *)g->B + g->N * g->ldb * es;
-    const int64_t span = g->ldb == K ? (int64_t)nr * K * es : 0;
+    const int64_t span = prefetch && g->ldb == K ? (int64_t)nr * K * es : 0;
     const int64_t blocks = kfull / 16 > 0 ? kfull / 16 : 1;
     const int64_t lines = (span / 64 + blocks - 1) / blocks;
     for (int64_t k = 0, kb = 0; k < kfull; k += 16, kb++) {
@@ -91,22 +91,23 @@ static inline __attribute__((always_inline)) void block_dt(const vamos_gemm_args
                                                            int64_t j0, int64_t j1, const int dt) {
     if (i1 - i0 == 1) {
         int64_t j = j0;
-        for (; j + GEMV_NR <= j1; j += GEMV_NR) tile(g, i0, j, 1, GEMV_NR, dt);
-        for (; j < j1; j++) tile(g, i0, j, 1, 1, dt);
+        for (; j + GEMV_NR <= j1; j += GEMV_NR) tile(g, i0, j, 1, GEMV_NR, dt, 1);
+        for (; j < j1; j++) tile(g, i0, j, 1, 1, dt, 1);
         return;
     }
     for (int64_t ib = i0; ib < i1; ib += BLOCK_ROWS) {
         const int64_t ie = ib + BLOCK_ROWS < i1 ? ib + BLOCK_ROWS : i1;
         int64_t j = j0;
         for (; j + TILE_NR <= j1; j += TILE_NR) {
+            // The B tile stays in L1 for the rows after the first: only the first prefetches.
             int64_t i = ib;
-            for (; i + TILE_MR <= ie; i += TILE_MR) tile(g, i, j, TILE_MR, TILE_NR, dt);
-            for (; i < ie; i++) tile(g, i, j, 1, TILE_NR, dt);
+            for (; i + TILE_MR <= ie; i += TILE_MR) tile(g, i, j, TILE_MR, TILE_NR, dt, i == ib);
+            for (; i < ie; i++) tile(g, i, j, 1, TILE_NR, dt, i == ib);
         }
         for (; j < j1; j++) {
             int64_t i = ib;
-            for (; i + TILE_MR <= ie; i += TILE_MR) tile(g, i, j, TILE_MR, 1, dt);
-            for (; i < ie; i++) tile(g, i, j, 1, 1, dt);
+            for (; i + TILE_MR <= ie; i += TILE_MR) tile(g, i, j, TILE_MR, 1, dt, 0);
+            for (; i < ie; i++) tile(g, i, j, 1, 1, dt, 0);
         }
     }
 }
