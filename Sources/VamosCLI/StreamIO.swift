@@ -134,6 +134,7 @@ public enum StageIO {
         var atEnd = false
         var fallback = false
         run: while true {
+            _ = Kernels.takeOverflow()  // admitting computes too (the cross-attention keys and values)
             while !atEnd, readFailure == nil, stream.running < batch,
                   stream.running == 0 || reader.hasPendingInput(graceMilliseconds: 0) {
                 let json: JSON
@@ -152,7 +153,6 @@ public enum StageIO {
                 do { _ = try stream.admit(doc) } catch { fallback = true; break run }
             }
             if stream.running == 0 { break }
-            _ = Kernels.takeOverflow()
             do {
                 for (i, d) in try stream.step() { results[i] = d }
             } catch { fallback = true; break }

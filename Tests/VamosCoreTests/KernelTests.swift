@@ -33,7 +33,9 @@ final class KernelTests: XCTestCase {
     }
 
     static let shapes = [(1, 1, 1), (1, 7, 3), (3, 5, 17), (1, 70, 512), (4, 37, 33), (24, 40, 64), (7, 9, 130),
-                         (2, 2, 2), (16, 31, 15), (65, 9, 48), (5, 100, 16), (1, 3, 0)]
+                         (2, 2, 2), (16, 31, 15), (65, 9, 48), (5, 100, 16), (1, 3, 0),
+                         // big enough to split over the threads: by columns, and by rows (N < 16·threads)
+                         (1, 700, 100), (3, 301, 100), (70, 20, 64), (33, 47, 50)]
 
     func testEveryVariantThreadCountAndDtypeGivesTheCanonicalBits() throws {
         let variants = Kernels.ISA.allCases.filter(\.isSupported)

@@ -188,13 +188,26 @@ public final class JSONStreamReader {
     /// lets a document larger than the pipe's buffer, still being written by the stage before,
     /// join the batch.
     public func hasPendingInput(graceMilliseconds: Int32 = 10) -> Bool {
-        if eof { return false }
-        if buffer[start..<end].contains(where: { !JSONCodec.isWhiteSpace($0) }) { return true }
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
+            if !inDocument {  // white space between documents is consumed here (lines counted)
+                while start < end && JSONCodec.isWhiteSpace(buffer[start]) {
+                    if buffer[start] == 0x0A { line += 1 }
+                    start += 1
+                }
+            }
+            if start < end { return true }
+            if eof { return false }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let r = poll(&p, 1, graceMilliseconds)
             if r < 0 && errno == EINTR { continue }
-            return r > 0
+            guard r > 0 else { return false }
+            // Readable: this read does not block. Only white space (a newline split from its
+            // document) is not a document, so look again.
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { return errno != EINTR ? true : hasPendingInput(graceMilliseconds: graceMilliseconds) }
+            if n == 0 { eof = true; return false }
+            start = 0
+            end = n
         }
     }
 

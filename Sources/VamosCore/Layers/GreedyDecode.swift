@@ -99,6 +99,14 @@ public struct GreedyBatch {
         return i
     }
 
+    /// The steps of a finished sentence, handed over once: a long stream keeps nothing of it.
+    public mutating func take(_ i: Int) -> [DecodeStep] {
+        let s = steps[i]
+        steps[i] = []
+        inputs[i] = []
+        return s
+    }
+
     /// One step of every running sentence; returns the indices of those that finished.
     public mutating func step() throws -> [Int] {
         var finished = finishedEarly

@@ -121,7 +121,7 @@ public struct DecodeStage {
         public mutating func step() throws -> [(index: Int, doc: Document)] {
             try batch.step().map { i in
                 var doc = docs.removeValue(forKey: i)!
-                doc.setSide("target", stage.baseTarget(doc, ids: batch.steps[i].map(\.id)))
+                doc.setSide("target", stage.baseTarget(doc, ids: batch.take(i).map(\.id)))
                 if !stage.keep { doc.tensors["encoder_output"] = nil }
                 return (i, doc)
             }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam / AdamW (Kingma & Ba; Loshchilov & Hutter), with bias correction:
@@ -24,7 +25,9 @@ public final class AdamW {
 
     public func update(_ p: Parameters<Float>, lr: Float) {
         step += 1
-        let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
+        // β^t as exp(t · ln β) with Vamos' own functions (libm's powf differs across machines).
+        let c1 = 1 - Float(vamos_exp(Double(step) * vamos_log(Double(beta1))))
+        let c2 = 1 - Float(vamos_exp(Double(step) * vamos_log(Double(beta2))))
         for name in p.names {
             let decays = weightDecay > 0 && !name.hasSuffix(".bias") && !name.contains("layer_norm")
                 && !name.contains("embed") && name != CheckpointNames.shared && name != CheckpointNames.finalLogitsBias
