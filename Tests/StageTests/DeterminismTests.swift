@@ -119,6 +119,31 @@ final class DeterminismTests: XCTestCase {
         }
     }
 
+    /// A batching stage never holds a finished document back waiting for more input (here the
+    /// newline after the document comes 0.3 s later, on its own): the first translation is out
+    /// while the writer still sleeps before the second document (3 s of slack; not a speed test).
+    func testABatchIsNeverHeldBackWaitingForInput() throws {
+        let bin = try XCTUnwrap(Paths.binDirectory)
+        let m = Paths.model("tiny")
+        let doc = try run("encode", ["--model", m], try encoderInputs("tiny", ["let's go"]), isa: nil)
+        let line = String(decoding: doc, as: UTF8.self).trimmingCharacters(in: .newlines)
+        let dir = try temporaryDirectory()
+        let docFile = dir.appendingPathComponent("doc.json").path
+        try line.write(toFile: docFile, atomically: true, encoding: .utf8)
+        let script = """
+            start=$(date +%s%N)
+            { cat '\(docFile)'; sleep 0.3; printf '\\n'; sleep 3; cat '\(docFile)'; printf '\\n'; } \\
+              | '\(bin)/decode' --model '\(m)' --batch 16 \\
+              | while read -r l; do echo $(( ($(date +%s%N) - start) / 1000000 )); done
+            """
+        let r = try runProcess("/bin/bash", ["-c", script], timeout: 60)
+        XCTAssertEqual(r.status, 0, r.err)
+        let times = r.outLines.compactMap { Int($0) }
+        XCTAssertEqual(times.count, 2, r.out)
+        XCTAssertLessThan(times.first ?? .max, 2500, "the first document waited for the second: \(times)")
+        XCTAssertGreaterThan(times.last ?? 0, 3000, "\(times)")
+    }
+
     func testBadThreadsAndVariantAreUsageErrors() throws {
         let r = try runProcess("encode", ["--threads", "0"], stdin: "")
         XCTAssertEqual(r.status, 64)
