@@ -49,15 +49,6 @@ public struct WeightMatrix: @unchecked Sendable {
         return out
     }
 
-    /// Every value, widened to float32 (a copy: for tools and training, not for inference).
-    public var floats: [Float] {
-        var out = [Float](repeating: 0, count: count)
-        out.withUnsafeMutableBufferPointer { o in
-            for r in 0..<rows { vamos_widen_row(pointer, dtype.rawValue, Int64(cols), Int64(r), o.baseAddress! + r * cols) }
-        }
-        return out
-    }
-
     /// y[n, rows] = x[n, cols] · Wᵀ (+ bias), every element in the kernels' canonical order.
     public func multiply(_ x: UnsafePointer<Float>, rows n: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
         vamos_sgemm_nt(Int64(n), Int64(rows), Int64(cols), x, Int64(cols), pointer, dtype.rawValue, Int64(cols),
