@@ -28,6 +28,9 @@ let package = Package(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-ffp-contract=off", "-fno-fast-math", "-O2"])]
         ),
+        // The strict JSON reader in front of json-c and float32 ⇄ text (C++17: std::from_chars and
+        // std::to_chars): big numeric arrays never become json-c objects (docs/FORMAT.md §9).
+        .target(name: "CTensorText"),
         // Small system calls Swift cannot make directly (an atomic directory swap).
         .target(name: "CSystem"),
         // SentencePiece (Debian's libsentencepiece-dev, C++): a small shim with C linkage, so that
@@ -37,7 +40,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("sentencepiece")]
         ),
         // All the math, the document format, models and vocabularies.
-        .target(name: "VamosCore", dependencies: ["CJSONC", "CKernels", "CSystem", "CSentencePiece"]),
+        .target(name: "VamosCore", dependencies: ["CJSONC", "CKernels", "CSystem", "CSentencePiece", "CTensorText"]),
         // What every stage executable shares: stream loop, errors, common options.
         .target(name: "VamosCLI", dependencies: [
             "VamosCore",

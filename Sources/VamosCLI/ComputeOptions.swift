@@ -1,6 +1,12 @@
 import ArgumentParser
 import VamosCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `--threads N`: how many threads the kernels use. Results are the same bytes for any N.
 public struct ComputeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
@@ -8,6 +14,8 @@ public struct ComputeOptions: ParsableArguments {
         discussion: "Default: $VAMOS_THREADS, else every core this process may use.",
         valueName: "n"))
     public var threads: Int?
+
+    @OptionGroup public var limits: LimitOptions
 
     public init() {}
 
@@ -21,6 +29,7 @@ public struct ComputeOptions: ParsableArguments {
     /// Applies the options; call before any computation.
     public func apply() {
         if let threads { Kernels.threads = threads }
+        limits.apply()
     }
 }
 
@@ -37,5 +46,61 @@ public struct BatchOptions: ParsableArguments {
 
     public func validate() throws {
         guard (1...1024).contains(batch) else { throw ValidationError("--batch must be between 1 and 1024") }
+    }
+}
+
+/// `--trace-filter GLOB` (repeatable), for the stages that trace: keeps only the trace tensors
+/// whose names match (and implies `--trace`).
+public struct TraceFilterOptions: ParsableArguments {
+    @Option(name: .customLong("trace-filter"), help: ArgumentHelp(
+        "Keep only trace tensors whose name matches this glob (repeatable; implies --trace).",
+        discussion: "Shell globs as fnmatch(3) reads them, '*' matching dots too: --trace-filter 'encoder.blocks.*.attn.hook_pattern'. Names are listed in docs/FORMAT.md.",
+        valueName: "glob"))
+    public var patterns: [String] = []
+
+    public init() {}
+
+    public var filter: TraceFilter { TraceFilter(patterns: patterns) }
+    public var isOn: Bool { !patterns.isEmpty }
+}
+
+/// `--max-document-bytes`, `--max-tensor-elements`: how much one input document may claim
+/// (ReadLimits; docs/FORMAT.md §9). Defaults: 1 GiB and 2^28 values, or $VAMOS_MAX_DOCUMENT_BYTES
+/// and $VAMOS_MAX_TENSOR_ELEMENTS.
+public struct LimitOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Refuse an input document longer than this many bytes (default 1 GiB).", valueName: "bytes"))
+    public var maxDocumentBytes: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("Refuse a tensor of more values than this (default 2^28 = 268435456).", valueName: "n"))
+    public var maxTensorElements: UInt64?
+
+    public init() {}
+
+    public func validate() throws {
+        if maxDocumentBytes == 0 { throw ValidationError("--max-document-bytes must be at least 1") }
+    }
+
+    public func apply() {
+        let env = ProcessInfoLite.environment
+        if let v = maxDocumentBytes ?? env["VAMOS_MAX_DOCUMENT_BYTES"].flatMap({ UInt64($0) }), v > 0 {
+            ReadLimits.current.maxDocumentBytes = v
+        }
+        if let v = maxTensorElements ?? env["VAMOS_MAX_TENSOR_ELEMENTS"].flatMap({ UInt64($0) }) {
+            ReadLimits.current.maxTensorElements = v
+        }
+    }
+}
+
+/// The environment without Foundation.
+enum ProcessInfoLite {
+    static var environment: [String: String] {
+        var result: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return result
     }
 }

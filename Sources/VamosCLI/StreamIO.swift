@@ -34,9 +34,32 @@ public enum StageIO {
     public static func writeLine(_ text: String) {
         var bytes = Array(text.utf8)
         bytes.append(0x0A)
+        bytes.withUnsafeBytes { writeAll($0) }
+    }
+
+    /// Writes a document as one line (or indented lines) to stdout, a bounded piece at a time:
+    /// its tensors are formatted straight from float32 as they are written.
+    public static func writeDocument(_ doc: Document, pretty: Bool) { writeJSON(doc.json, pretty: pretty) }
+
+    public static func writeJSON(_ value: JSON, pretty: Bool) {
+        var pending: [UInt8] = []
+        pending.reserveCapacity(1 << 20)
+        JSONCodec.write(value, pretty: pretty) { piece in
+            if pending.count + piece.count > (1 << 20) {
+                pending.withUnsafeBytes { writeAll($0) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            if piece.count > (1 << 20) { writeAll(piece) } else { pending.append(contentsOf: piece) }
+        }
+        pending.append(0x0A)
+        pending.withUnsafeBytes { writeAll($0) }
+    }
+
+    /// Every byte to stdout. A closed pipe ends the process with status 0; any other failure with 1.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer) {
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + off, bytes.count - off) }
+            let n = write(1, bytes.baseAddress! + off, bytes.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE { exit(0) }
@@ -91,7 +114,7 @@ public enum StageIO {
             } while docs.count < batch && batched != nil && reader.hasPendingInput()
             if docs.isEmpty, pending == nil { return }
             if docs.count > 1, let batched, let done = try? runBatch(docs.map(\.doc), batched) {
-                for d in done { writeLine(d.serialized(pretty: pretty)) }
+                for d in done { writeDocument(d, pretty: pretty) }
             } else {
                 for d in docs { try one(d.doc, at: d.at) }
             }
@@ -112,7 +135,7 @@ public enum StageIO {
                 let what = made.isEmpty ? "" : "computing " + made.map { "'\($0)'" }.joined(separator: ", ") + ": "
                 throw VamosError("\(what)the computation overflowed float32 (a matrix product gave ±inf or NaN on the way)")
             }
-            writeLine(doc.serialized(pretty: pretty))
+            writeDocument(doc, pretty: pretty)
         } catch let e as VamosError {
             throw e.message.hasPrefix("input") ? e : VamosError("\(at): \(e.message)")
         }
@@ -159,7 +182,7 @@ public enum StageIO {
             if Kernels.takeOverflow() { fallback = true; break }
             while let d = results[nextToWrite] {
                 guard (try? d.checkFinite()) != nil else { fallback = true; break run }
-                writeLine(d.serialized(pretty: pretty))
+                writeDocument(d, pretty: pretty)
                 results[nextToWrite] = nil
                 nextToWrite += 1
                 unwritten.removeFirst()

@@ -54,6 +54,8 @@ struct Decode: StageCommand {
     @Flag(name: .long, help: "Add per-step probabilities and attention weights.")
     var trace = false
 
+    @OptionGroup var traceFilter: TraceFilterOptions
+
     @Option(name: .long, help: ArgumentHelp(
         "Score this translation instead of generating one (teacher forcing).",
         discussion: "Word-level models: words split on white space, looked up in the target vocabulary, <EOS> appended unless present; SentencePiece (opus-mt) models: encoded as transformers encodes labels (target.spm), </s> appended. Writes target.forced: per token its probability, log-probability, rank and the top-k candidates; --trace adds the attention at each step.",
@@ -78,10 +80,11 @@ struct Decode: StageCommand {
         compute.apply()
         try StageIO.run(stage: "decode") {
             let context = StageContext(stage: "decode", model: try modelOptions.load()) { StageIO.warn("decode", $0) }
-            let stage = try DecodeStage(context: context, keep: keep, trace: trace, maxLength: maxLength, topK: topK,
+            var stage = try DecodeStage(context: context, keep: keep, trace: trace || traceFilter.isOn, maxLength: maxLength, topK: topK,
                                         beams: beams, lengthPenalty: lengthPenalty,
                                         earlyStopping: earlyStopping.flatMap(GenerationConfig.EarlyStopping.init),
                                         noRepeatNgramSize: noRepeatNgramSize, force: force)
+            stage.traceFilter = traceFilter.filter
             if stage.batches && batching.batch > 1 {
                 // Greedy: a running batch documents join as they arrive (continuous batching).
                 try StageIO.forEachDocument(stage: "decode", pretty: output.pretty, batch: batching.batch,

@@ -34,7 +34,7 @@ struct Detokenize: StageCommand {
                     var doc = try Document(json: value, what: at)
                     if json {
                         try stage.run(&doc)
-                        StageIO.writeLine(doc.serialized(pretty: output.pretty))
+                        StageIO.writeDocument(doc, pretty: output.pretty)
                     } else {
                         StageIO.writeLine(try stage.text(doc))
                     }

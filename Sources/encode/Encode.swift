@@ -30,6 +30,8 @@ struct Encode: StageCommand {
     @Flag(name: .long, help: "Add per-layer, per-head Q, K, V, similarity scores, attention weights and residual sums.")
     var trace = false
 
+    @OptionGroup var traceFilter: TraceFilterOptions
+
     @Option(name: .long, help: ArgumentHelp(
         "Run only encoder layers a..b-1 (Python slice: a:b, a:, :b).",
         discussion: "Reads 'encoder_resid' (whose layers_done must be a) if present, else 'encoder_input' (a = 0); writes 'encoder_output' when b is the last layer, else 'encoder_resid' with layers_done = b. Edit the stream in between with any tool.",
@@ -47,8 +49,9 @@ struct Encode: StageCommand {
         compute.apply()
         try StageIO.run(stage: "encode") {
             let context = StageContext(stage: "encode", model: try modelOptions.load(vocabularies: false)) { StageIO.warn("encode", $0) }
-            let stage = try EncodeStage(context: context, keep: keep, trace: trace,
+            var stage = try EncodeStage(context: context, keep: keep, trace: trace || traceFilter.isOn,
                                         layers: try layers.map { try LayerSlice(parsing: $0) })
+            stage.traceFilter = traceFilter.filter
             try StageIO.forEachDocument(stage: "encode", pretty: output.pretty, batch: batching.batch,
                                         batched: stage.batches ? { try stage.run(batch: &$0) } : nil) { try stage.run(&$0) }
         }

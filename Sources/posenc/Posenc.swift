@@ -24,12 +24,15 @@ struct Posenc: StageCommand {
     @Flag(name: .long, help: "Also write the position values alone, as 'positional_encoding'.")
     var trace = false
 
+    @OptionGroup var traceFilter: TraceFilterOptions
+
     func run() throws {
         StageIO.setUp()
         compute.apply()
         try StageIO.run(stage: "posenc") {
             let context = StageContext(stage: "posenc", model: try modelOptions.load(vocabularies: false)) { StageIO.warn("posenc", $0) }
-            let stage = try PosencStage(context: context, keep: keep, trace: trace)
+            var stage = try PosencStage(context: context, keep: keep, trace: trace || traceFilter.isOn)
+            stage.traceFilter = traceFilter.filter
             try StageIO.forEachDocument(stage: "posenc", pretty: output.pretty) { try stage.run(&$0) }
         }
     }

@@ -4,6 +4,7 @@ import VamosCLI
 import VamosCore
 
 struct Attention: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Renders the attention weights of a --trace document as SVG heatmaps, one per layer and head.",
         discussion: """
@@ -18,6 +19,7 @@ struct Attention: ParsableCommand {
     @Option(help: ArgumentHelp("Directory for the SVG files (created).", valueName: "dir")) var out = "attention"
 
     func run() throws {
+        limits.apply()
         let (input, names) = splitInput(arguments)
         guard names.isEmpty else { throw VamosError("unexpected argument '\(names[0])' (expected at most a FILE)") }
         try eachDocument(input) { doc, n in
@@ -41,6 +43,7 @@ struct Attention: ParsableCommand {
 }
 
 struct HTML: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Writes one HTML page showing a whole run: the sentence, the words chosen step by step, every attention heatmap, each stage's tensors.",
         discussion: "FILE… are the stages' documents in order (pipelines/inspect.sh keeps them); the first document of each is shown.")
@@ -55,6 +58,7 @@ struct HTML: ParsableCommand {
     func validate() throws { guard !files.isEmpty else { throw ValidationError("expected the stage documents (FILE…)") } }
 
     func run() throws {
+        limits.apply()
         var stages: [(name: String, doc: Document)] = []
         for path in files {
             let reader = try InspectInput(path: path).open()

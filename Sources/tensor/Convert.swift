@@ -1,7 +1,9 @@
 import ArgumentParser
+import VamosCLI
 import VamosCore
 
 struct Convert: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Writes a .safetensors file with every tensor in float32, bfloat16 or float16.",
         discussion: """
@@ -26,6 +28,7 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
+        limits.apply()
         let file = try SafeTensorsFile(path: input)
         let target: WeightMatrix.DType = dtype == "bf16" ? .bf16 : dtype == "f16" ? .f16 : .f32
         var tensors: [(String, VamosCore.Tensor)] = []

@@ -3,6 +3,7 @@ import VamosCLI
 import VamosCore
 
 struct Diff: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Compares two documents (or streams, document by document, or .safetensors files) tensor by tensor.",
         discussion: """
@@ -28,6 +29,7 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
+        limits.apply()
         let diff = TensorDiff(atol: atol, rtol: rtol, top: top, ignore: Set(ignore + ["stage"]))
         let a = try InspectInput(path: files[0]).open(), b = try InspectInput(path: files[1]).open()
         var differing = 0, documents = 0, tensors = 0, maxAbs = 0.0

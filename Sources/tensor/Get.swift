@@ -3,6 +3,7 @@ import VamosCLI
 import VamosCore
 
 struct Get: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Prints one tensor per document as a Vamos tensor object {shape, axes, data} (one line), or writes it as NumPy .npy.",
         discussion: "--npy FILE writes format 1.0, '<f4', C order (numpy.load reads it); the input must then hold one document.")
@@ -17,6 +18,7 @@ struct Get: ParsableCommand {
     }
 
     func run() throws {
+        limits.apply()
         let (input, names) = splitInput(arguments)
         try eachDocument(input, names: names) { doc, n in
             let t = try selectTensors(doc, names)[0].1
@@ -24,7 +26,7 @@ struct Get: ParsableCommand {
                 guard n == 1 else { throw VamosError("--npy writes one tensor, but the input has more than one document") }
                 try NPY.write(t, to: npy)
             } else {
-                StageIO.writeLine(JSONCodec.serialize(t.json, pretty: pretty))
+                StageIO.writeJSON(t.json, pretty: pretty)
             }
         }
     }

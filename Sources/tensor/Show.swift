@@ -4,6 +4,7 @@ import VamosCLI
 import VamosCore
 
 struct Show: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Prints tensors as aligned tables, rows and columns labelled with tokens, with a summary line each (shape, min, max, mean, std).")
 
@@ -18,6 +19,7 @@ struct Show: ParsableCommand {
     }
 
     func run() throws {
+        limits.apply()
         let (input, names) = splitInput(arguments)
         let table = TensorTable(precision: precision, maxRows: maxRows, maxColumns: maxColumns)
         try eachDocument(input, names: names) { doc, _ in
@@ -27,12 +29,14 @@ struct Show: ParsableCommand {
 }
 
 struct List: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Lists tensors: name, shape, axes (a .safetensors file: its dtypes, without reading the data).")
 
     @Argument(help: "[FILE]") var arguments: [String] = []
 
     func run() throws {
+        limits.apply()
         let (input, names) = splitInput(arguments)
         if case .safetensors(let path) = input {
             let file = try SafeTensorsFile(path: path)
@@ -51,6 +55,7 @@ struct List: ParsableCommand {
 }
 
 struct Stats: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "One line of statistics per tensor: count, min and max (where, with token labels), mean, std, L2 norm, zeros.")
 
@@ -59,6 +64,7 @@ struct Stats: ParsableCommand {
     var precision: Int { digits.precision }
 
     func run() throws {
+        limits.apply()
         let (input, names) = splitInput(arguments)
         try eachDocument(input, names: names) { doc, _ in
             for (name, t) in try selectTensors(doc, names) {
@@ -69,6 +75,7 @@ struct Stats: ParsableCommand {
 }
 
 struct Steps: ParsableCommand {
+    @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Prints decode --trace's steps (or decode --force's scores): at each position the word and the most probable candidates.")
 
@@ -77,6 +84,7 @@ struct Steps: ParsableCommand {
     var precision: Int { digits.precision }
 
     func run() throws {
+        limits.apply()
         let (input, _) = splitInput(arguments)
         func p(_ j: JSON?) -> String {
             let v = j?.doubleValue ?? 0

@@ -35,15 +35,15 @@ struct Tokenize: StageCommand {
         try StageIO.run(stage: "tokenize") {
             let context = StageContext(stage: "tokenize", model: try modelOptions.load()) { StageIO.warn("tokenize", $0) }
             let stage = TokenizeStage(context: context, lowercase: lowercase)
-            var line = 0
-            while let text = readLine(strippingNewline: true) {
-                line += 1
+            let lines = LineReader(fd: 0, name: "input")
+            while let text = try lines.next() {
+                let line = lines.line
                 do {
                     let (doc, unknown) = try stage.run(text: text)
                     if !quiet && !unknown.isEmpty {
                         StageIO.warn("tokenize", "input line \(line): unknown word(s) \(unknown.map { "'\($0)'" }.joined(separator: ", ")) → <unk>")
                     }
-                    StageIO.writeLine(doc.serialized(pretty: output.pretty))
+                    StageIO.writeDocument(doc, pretty: output.pretty)
                 } catch let e as VamosError {
                     throw VamosError("input line \(line): \(e.message)")
                 }

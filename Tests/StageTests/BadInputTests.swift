@@ -47,7 +47,7 @@ final class BadInputTests: XCTestCase {
         bytes.append(contentsOf: [0xFF, 0xFE])
         bytes.append(Data("\"}\n".utf8))
         let r = try runProcess("embed", ["--model", tiny], stdin: bytes)
-        assertStageError(r, stage: "embed", mentions: ["input line 1", "utf-8"])
+        assertStageError(r, stage: "embed", mentions: ["input line 1", "byte 46", "invalid UTF-8", "FF"])
     }
 
     /// The line of a syntax error is where it was found, after good documents on earlier lines.
@@ -145,12 +145,16 @@ final class BadInputTests: XCTestCase {
         assertStageError(r, stage: "posenc", mentions: ["'embeddings'", "[100000, 100000, 100000]"])
     }
 
-    /// 2.1·10^9 elements (under the limit) with one value: refused on the count, without allocating.
+    /// 2.1·10^9 elements: over the default limit (2^28), refused from the shape before any value is
+    /// read; with the limit raised, refused on the count, without allocating.
     func testLargeShapeWithFewValuesIsRejectedFast() throws {
         let start = Date()
         let r = try stage("posenc", tensorDocument("embeddings", shape: "[46000, 46000]", data: "[1]"))
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
-        assertStageError(r, stage: "posenc", mentions: ["'embeddings'", "2116000000", "found 1"])
+        assertStageError(r, stage: "posenc", mentions: ["'embeddings'", "2116000000", "268435456", "--max-tensor-elements"])
+        let raised = try stage("posenc", tensorDocument("embeddings", shape: "[46000, 46000]", data: "[1]"),
+                               ["--max-tensor-elements", "3000000000"])
+        assertStageError(raised, stage: "posenc", mentions: ["'embeddings'", "2116000000", "found 1"])
     }
 
     func testShapeAndDataCountDisagree() throws {

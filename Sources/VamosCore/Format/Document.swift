@@ -85,6 +85,7 @@ public struct Document: Sendable {
         guard let value = self.side(side)["ids"] else {
             throw VamosError("no '\(side).ids'; pipe the document through \(producer) first")
         }
+        if case .arrayText(let t) = value, let ids = t.integers { return ids }
         guard let arr = value.arrayValue else { throw VamosError("'\(side).ids': expected an array of integers") }
         return try arr.enumerated().map { i, v in
             guard let id = v.intValue else {

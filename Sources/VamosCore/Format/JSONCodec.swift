@@ -1,4 +1,5 @@
 import CJSONC
+import CTensorText
 
 #if canImport(Glibc)
 import Glibc
@@ -6,11 +7,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Reading and writing JSON text — always through json-c.
+/// Reading and writing JSON text — json-c for every object, array and string; the strict scanner
+/// (CTensorText) in front of it for RFC 8259 and UTF-8, and for the numbers of tensors, which go
+/// straight to float32 and back without ever becoming json-c objects (docs/FORMAT.md §9).
 public enum JSONCodec {
-    /// Flags for the tokenizer: strict JSON (no single quotes, no trailing commas, …), valid UTF-8, and
-    /// text after a value left for us to read (the next document of a stream).
-    static let tokenerFlags: Int32 = JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8
+    /// json-c only ever sees text the scanner has checked, with white space removed.
+    static let tokenerFlags: Int32 = JSON_TOKENER_STRICT
 
     /// Parses text holding exactly one JSON value. `what` names the text in errors ("config.json").
     public static func parse(_ text: String, what: String) throws -> JSON {
@@ -19,75 +21,105 @@ public enum JSONCodec {
     }
 
     /// Parses bytes holding exactly one JSON value (surrounding white space allowed).
-    public static func parse(bytes: inout [UInt8], what: String) throws -> JSON {
-        guard let tok = json_tokener_new() else { throw VamosError("\(what): out of memory") }
-        defer { json_tokener_free(tok) }
-        json_tokener_set_flags(tok, tokenerFlags)
-        let obj: OpaquePointer? = bytes.withUnsafeBufferPointer { p in
-            p.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: p.count) {
-                    json_tokener_parse_ex(tok, $0, Int32(p.count))
-                }
-            } ?? nil
+    /// `documents`: read it as a Vamos document (tensors' data straight to float32, counts checked
+    /// against the shape as they are read), as JSONStreamReader does.
+    /// Files (configs, vocabularies) take the default limits; streams of documents the current ones.
+    public static func parse(bytes: inout [UInt8], what: String, limits: ReadLimits = ReadLimits(), documents: Bool = false) throws -> JSON {
+        let scanner = Scanner(documents: documents, limits: limits)
+        var start = 0
+        var newlines = 0
+        while start < bytes.count, isWhiteSpace(bytes[start]) {
+            if bytes[start] == 0x0A { newlines += 1 }
+            start += 1
         }
-        defer { if let obj { json_object_put(obj) } }
-        let err = json_tokener_get_error(tok)
-        if err == json_tokener_continue || bytes.allSatisfy(isWhiteSpace) {
-            throw VamosError("\(what): truncated JSON (the text ends inside a value)")
+        if start == bytes.count { throw VamosError("\(what): empty (no JSON value)") }
+        let (rc, used) = bytes.withUnsafeBufferPointer { scanner.feed($0.baseAddress! + start, $0.count - start) }
+        var end = start + used
+        if rc == VT_ERROR { throw scanner.error(what: what, line: 1 + newlines, byte: UInt64(start)) }
+        if rc == VT_MORE {
+            guard vt_scanner_finish(scanner.raw) == VT_DONE else {
+                throw scanner.error(what: what, line: 1 + newlines, byte: UInt64(start))
+            }
+            end = bytes.count
         }
-        if err != json_tokener_success {
-            throw VamosError("\(what): not valid JSON (\(String(cString: json_tokener_error_desc(err))))")
+        if let extra = bytes[end...].firstIndex(where: { !isWhiteSpace($0) }) {
+            throw VamosError("\(what): byte \(extra): unexpected text after the JSON value")
         }
-        let end = Int(json_tokener_get_parse_end(tok))
-        if !bytes[end...].allSatisfy(isWhiteSpace) {
-            throw VamosError("\(what): unexpected text after the JSON value")
-        }
-        return try convert(obj, what: what)
+        return try scanner.value(what: what)
     }
 
     /// JSON text: one line (`pretty: false`), or indented for people.
     public static func serialize(_ value: JSON, pretty: Bool = false) -> String {
-        let obj = build(value)
+        var bytes: [UInt8] = []
+        write(value, pretty: pretty) { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes JSON text in pieces to `sink` (json-c lays it out; each `.floats` array is formatted
+    /// straight from float32 into the place json-c left for it, a bounded piece at a time).
+    public static func write(_ value: JSON, pretty: Bool, to sink: (UnsafeRawBufferPointer) -> Void) {
+        var marks = Marks(pretty: pretty)
+        let obj = build(value, &marks)
         defer { if let obj { json_object_put(obj) } }
-        var flags = JSON_C_TO_STRING_NOSLASHESCAPE
-        flags |= pretty ? (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) : JSON_C_TO_STRING_PLAIN
         var length = 0
-        guard let cstr = json_object_to_json_string_length(obj, flags, &length) else { return "null" }
-        return cstr.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        guard let cstr = json_object_to_json_string_length(obj, jsonFlags(pretty), &length) else { return }
+        let text = UnsafeRawBufferPointer(start: cstr, count: length)
+        if marks.keys.isEmpty {
+            Splice.write(text, pieces: marks.pieces, to: sink)
+        } else {
+            let withKeys = Splice.keys(text, marks.keys)
+            withKeys.withUnsafeBytes { Splice.write($0, pieces: marks.pieces, to: sink) }
         }
+    }
+
+    static func jsonFlags(_ pretty: Bool) -> Int32 {
+        JSON_C_TO_STRING_NOSLASHESCAPE | (pretty ? (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) : JSON_C_TO_STRING_PLAIN)
+    }
+
+    /// A flat array of scalars as one line of JSON text, byte for byte what json-c writes for it;
+    /// nil when it holds anything else (or a string starting with U+0001, which is a marker).
+    static func flatText(_ items: [JSON]) -> [UInt8]? {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(items.count * 8)
+        var scratch = [CChar](repeating: 0, count: 256)
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            switch item {
+            case .number(let t): out.append(contentsOf: t.utf8)
+            case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+            case .null: out.append(contentsOf: "null".utf8)
+            case .string(var s):
+                guard s.utf8.first != 0x01 else { return nil }
+                s.withUTF8 { p in
+                    if scratch.count < 6 * p.count + 2 { scratch = [CChar](repeating: 0, count: 6 * p.count + 2) }
+                    let n = vt_escape_string(p.baseAddress, p.count, &scratch)
+                    scratch.withUnsafeBytes { out.append(contentsOf: $0.prefix(n)) }
+                }
+            default: return nil
+            }
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// A string's JSON text as json-c writes it (length-counted, so U+0000 is kept).
+    static func quoted(_ s: String) -> [UInt8] {
+        var s = s
+        let obj = s.withUTF8 { p in
+            p.withMemoryRebound(to: CChar.self) { json_object_new_string_len($0.baseAddress, Int32($0.count)) }
+        }
+        defer { json_object_put(obj) }
+        var length = 0
+        let c = json_object_to_json_string_length(obj, jsonFlags(false), &length)!
+        return Array(UnsafeRawBufferPointer(start: c, count: length))
     }
 
     // MARK: json-c ⇄ JSON
 
     static func isWhiteSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
-    /// A number's text follows JSON's grammar, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`:
-    /// json-c also accepts `NaN`, `Infinity` and `1.`, which are not JSON and must not pass through.
-    static func isJSONNumber(_ text: String) -> Bool {
-        let b = Array(text.utf8)
-        var i = 0
-        func digits() -> Int {
-            let start = i
-            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
-            return i - start
-        }
-        if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < b.count else { return false }
-        if b[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { return false }
-        if i < b.count, b[i] == UInt8(ascii: ".") {
-            i += 1
-            guard digits() > 0 else { return false }
-        }
-        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return i == b.count
-    }
-
-    static func convert(_ obj: OpaquePointer?, what: String) throws -> JSON {
+    /// json-c's objects as JSON values; `entries` resolves the scanner's placeholders.
+    static func convert(_ obj: OpaquePointer?, what: String, entries: Scanner) throws -> JSON {
         guard let obj else { return .null }
         switch json_object_get_type(obj) {
         case json_type_null:
@@ -96,34 +128,40 @@ public enum JSONCodec {
             return .bool(json_object_get_boolean(obj) != 0)
         case json_type_int, json_type_double:
             let text = String(cString: json_object_get_string(obj))
-            // json-c keeps the text of doubles but re-prints integers, clamping those beyond 64 bits.
-            if json_object_get_type(obj) == json_type_int,
-               ["9223372036854775807", "-9223372036854775808", "18446744073709551615"].contains(text) {
-                throw VamosError("\(what): integer \(text) is at the edge of 64 bits; larger integers cannot be read exactly")
-            }
-            guard isJSONNumber(text) else {
-                throw VamosError("\(what): '\(text)' is not a JSON number (NaN, Infinity and forms like '1.' are not JSON)")
-            }
+            // json-c keeps the text of doubles and re-prints integers: the same text for every
+            // integer that reaches it (the scanner passes "-0" and integers of 19 digits or more
+            // as entries of their own).
             return .number(text)
         case json_type_string:
             let length = Int(json_object_get_string_len(obj))
-            let ptr = json_object_get_string(obj)!
-            return ptr.withMemoryRebound(to: UInt8.self, capacity: length) {
-                .string(String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self))
-            }
+            let ptr = UnsafeRawPointer(json_object_get_string(obj)!).assumingMemoryBound(to: UInt8.self)
+            let bytes = UnsafeBufferPointer(start: ptr, count: length)
+            if length > 0, bytes[0] == 0x01 { return try entries.entry(bytes, what: what) }
+            return .string(String(decoding: bytes, as: UTF8.self))
         case json_type_array:
             let n = json_object_array_length(obj)
             var items: [JSON] = []
             items.reserveCapacity(n)
-            for i in 0..<n { items.append(try convert(json_object_array_get_idx(obj, i), what: what)) }
+            for i in 0..<n { items.append(try convert(json_object_array_get_idx(obj, i), what: what, entries: entries)) }
             return .array(items)
         case json_type_object:
             var result = JSONObject()
             var it = json_object_iter_begin(obj)
             var end = json_object_iter_end(obj)
             while json_object_iter_equal(&it, &end) == 0 {
-                let name = String(cString: json_object_iter_peek_name(&it))
-                result[name] = try convert(json_object_iter_peek_value(&it), what: what)
+                let cname = json_object_iter_peek_name(&it)!
+                var name = String(cString: cname)
+                if cname.pointee == 0x01 {
+                    let n = strlen(cname)
+                    let raw = UnsafeRawPointer(cname).assumingMemoryBound(to: UInt8.self)
+                    guard case .string(let s) = try entries.entry(UnsafeBufferPointer(start: raw, count: n), what: what) else {
+                        throw VamosError("\(what): internal error: a key placeholder that is not a string")
+                    }
+                    name = s
+                }
+                // Duplicate keys (after placeholders are resolved): the last value wins, at the
+                // place of the first — as json-c itself does.
+                result[name] = try convert(json_object_iter_peek_value(&it), what: what, entries: entries)
                 json_object_iter_next(&it)
             }
             return .object(result)
@@ -132,7 +170,19 @@ public enum JSONCodec {
         }
     }
 
-    static func build(_ value: JSON) -> OpaquePointer? {
+    /// What json-c cannot write itself, in writing order: float arrays, and strings starting with
+    /// U+0001 (each a raw byte 0x01 in json-c's text, which json-c never writes raw: it escapes
+    /// that byte in every string), and keys holding U+0000 or starting with U+0001 (json-c cuts
+    /// keys at U+0000; written as the key "\u0001N").
+    struct Marks {
+        var pretty = false
+        var pieces: [Splice.Piece] = []
+        var keys: [[UInt8]] = []
+    }
+
+    /// json-c objects for a JSON value; each non-empty `.floats` array is a one-element array
+    /// holding a marker.
+    static func build(_ value: JSON, _ marks: inout Marks) -> OpaquePointer? {
         switch value {
         case .null:
             return nil
@@ -140,124 +190,136 @@ public enum JSONCodec {
             return json_object_new_boolean(b ? 1 : 0)
         case .number(let text):
             // Written verbatim: the text is the number (json-c's "_s" constructors keep it).
-            return json_object_new_double_s(Double(text) ?? 0, text)
+            return json_object_new_double_s(0, text)
         case .string(let s):
+            if s.utf8.first == 0x01 {
+                marks.pieces.append(.text(quoted(s)))
+                return json_object_new_double_s(0, "\u{1}")
+            }
             var s = s
             return s.withUTF8 { p in
                 p.withMemoryRebound(to: CChar.self) { json_object_new_string_len($0.baseAddress, Int32($0.count)) }
             }
+        case .floats(let values):
+            let arr = json_object_new_array_ext(1)
+            if !values.isEmpty {
+                marks.pieces.append(.floats(values))
+                json_object_array_add(arr, json_object_new_double_s(0, "\u{1}"))
+            }
+            return arr
+        case .arrayText(let t):
+            // As it came (JSONStreamReader only keeps text json-c would write the same way);
+            // indented output lays it out afresh.
+            if marks.pretty { return build(.array(t.items), &marks) }
+            marks.pieces.append(.text(t.bytes))
+            return json_object_new_double_s(0, "\u{1}")
         case .array(let items):
+            if !marks.pretty, items.count >= 64, let text = flatText(items) {
+                // A long array of scalars (ids, tokens): its text at once, not an object per value.
+                marks.pieces.append(.text(text))
+                return json_object_new_double_s(0, "\u{1}")
+            }
             let arr = json_object_new_array_ext(Int32(items.count))
-            for item in items { json_object_array_add(arr, build(item)) }
+            for item in items { json_object_array_add(arr, build(item, &marks)) }
             return arr
         case .object(let o):
             let obj = json_object_new_object()
-            for (k, v) in o.pairs { json_object_object_add(obj, k, build(v)) }
+            for (k, v) in o.pairs {
+                let child = build(v, &marks)
+                if k.utf8.first == 0x01 || k.utf8.contains(0) {
+                    json_object_object_add(obj, "\u{1}\(marks.keys.count)", child)
+                    marks.keys.append(quoted(k))
+                } else {
+                    json_object_object_add(obj, k, child)
+                }
+            }
             return obj
         }
     }
 }
 
-/// Reads a stream of JSON documents (one per line, or concatenated, or pretty-printed) from a file
-/// descriptor, handing out each as soon as it is complete.
-public final class JSONStreamReader {
-    private let fd: Int32
-    private let name: String
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    private var start = 0
-    private var end = 0
-    private var eof = false
-    private var inDocument = false
-    private let tok: UnsafeMutablePointer<json_tokener>
-    /// 1-based line on which the current (or last) document started.
-    public private(set) var line = 1
-    public private(set) var documentLine = 1
+/// The scanner of one document (or one configuration file) and what it found.
+final class Scanner {
+    let raw: OpaquePointer
 
-    public init(fd: Int32 = 0, name: String = "input") {
-        self.fd = fd
-        self.name = name
-        tok = json_tokener_new()!
+    init(documents: Bool, limits: ReadLimits) {
+        raw = vt_scanner_new(documents ? 1 : 0, limits.maxDocumentBytes, limits.maxTensorElements, Int32(limits.maxDepth))
+    }
+
+    deinit { vt_scanner_free(raw) }
+
+    func reset() { vt_scanner_reset(raw) }
+
+    func feed(_ p: UnsafePointer<UInt8>, _ n: Int) -> (Int32, Int) {
+        var used = 0
+        let rc = vt_scanner_feed(raw, p, n, &used)
+        return (rc, used)
+    }
+
+    var newlines: Int { Int(vt_newlines(raw)) }
+
+    /// The error, placed: `what line L, byte B: …` (the line of the offending byte, its offset from
+    /// the start of the input, counting from 0). `line` and `byte` are where the document began.
+    func error(what: String, line: Int, byte: UInt64) -> VamosError {
+        let message = String(cString: vt_error_message(raw))
+        let at = "\(what) line \(line + Int(vt_error_newlines(raw))), byte \(byte + vt_error_offset(raw))"
+        let plain = ["invalid UTF-8", "tensor '", "the ", "nested", "a number longer"].contains { message.hasPrefix($0) }
+        return VamosError("\(at): \(plain ? "" : "not valid JSON: ")\(message)")
+    }
+
+    /// The complete document as a JSON value: json-c parses the reduced text.
+    func value(what: String) throws -> JSON {
+        var length = 0
+        let text = vt_reduced_text(raw, &length)!
+        guard let tok = json_tokener_new_ex(Int32(ReadLimits.current.maxDepth + 8)) else { throw VamosError("\(what): out of memory") }
+        defer { json_tokener_free(tok) }
         json_tokener_set_flags(tok, JSONCodec.tokenerFlags)
+        let obj = UnsafeRawPointer(text).withMemoryRebound(to: CChar.self, capacity: length) {
+            json_tokener_parse_ex(tok, $0, Int32(length))
+        }
+        defer { if let obj { json_object_put(obj) } }
+        let err = json_tokener_get_error(tok)
+        guard err == json_tokener_success else {
+            throw VamosError("\(what): internal error: json-c refused checked text (\(String(cString: json_tokener_error_desc(err))))")
+        }
+        return try JSONCodec.convert(obj, what: what, entries: self)
     }
 
-    deinit { json_tokener_free(tok) }
-
-    /// Whether more input is already on its way: bytes buffered, or readable within `graceMilliseconds`
-    /// (or at its end). A batching stage takes only documents that are there or arriving, so a
-    /// stream typed line by line is never held back waiting for a batch to fill; the short grace
-    /// lets a document larger than the pipe's buffer, still being written by the stage before,
-    /// join the batch.
-    public func hasPendingInput(graceMilliseconds: Int32 = 10) -> Bool {
-        while true {
-            if !inDocument {  // white space between documents is consumed here (lines counted)
-                while start < end && JSONCodec.isWhiteSpace(buffer[start]) {
-                    if buffer[start] == 0x0A { line += 1 }
-                    start += 1
-                }
-            }
-            if start < end { return true }
-            if eof { return false }
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let r = poll(&p, 1, graceMilliseconds)
-            if r < 0 && errno == EINTR { continue }
-            guard r > 0 else { return false }
-            // Readable: this read does not block. Only white space (a newline split from its
-            // document) is not a document, so look again.
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { return errno != EINTR ? true : hasPendingInput(graceMilliseconds: graceMilliseconds) }
-            if n == 0 { eof = true; return false }
-            start = 0
-            end = n
+    /// A placeholder's entry: 0x01 then its decimal index.
+    func entry(_ placeholder: UnsafeBufferPointer<UInt8>, what: String) throws -> JSON {
+        guard let index = Int(String(decoding: placeholder.dropFirst(), as: UTF8.self)),
+              index >= 0, index < vt_entry_count(raw) else {
+            throw VamosError("\(what): internal error: a placeholder without its entry")
         }
-    }
-
-    /// The next document, or nil at the end of the input.
-    public func next() throws -> JSON? {
-        while true {
-            if start == end {
-                if eof {
-                    if inDocument {
-                        throw VamosError("\(name) line \(documentLine): truncated JSON (the input ends inside a document)")
-                    }
-                    return nil
-                }
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw VamosError("\(name): read failed (\(String(cString: strerror(errno))))")
-                }
-                if n == 0 { eof = true; continue }
-                start = 0
-                end = n
-            }
-            if !inDocument {
-                while start < end && JSONCodec.isWhiteSpace(buffer[start]) {
-                    if buffer[start] == 0x0A { line += 1 }
-                    start += 1
-                }
-                if start == end { continue }
-                inDocument = true
-                documentLine = line
-            }
-            let obj: OpaquePointer? = buffer.withUnsafeBufferPointer { p in
-                (p.baseAddress! + start).withMemoryRebound(to: CChar.self, capacity: end - start) {
-                    json_tokener_parse_ex(tok, $0, Int32(end - start))
-                }
-            }
-            let err = json_tokener_get_error(tok)
-            let consumed = Int(json_tokener_get_parse_end(tok))
-            for i in start..<(start + consumed) where buffer[i] == 0x0A { line += 1 }
-            start += consumed
-            if err == json_tokener_continue { continue }
-            json_tokener_reset(tok)
-            inDocument = false
-            if err != json_tokener_success {
-                eof = true  // stop reading: the stream is no longer in step
-                start = end
-                throw VamosError("\(name) line \(line): not valid JSON (\(String(cString: json_tokener_error_desc(err))))")
-            }
-            defer { if let obj { json_object_put(obj) } }
-            return try JSONCodec.convert(obj, what: "\(name) line \(documentLine)")
+        if vt_entry_kind(raw, index) == Int32(VT_ENTRY_ARRAY) || vt_entry_kind(raw, index) == Int32(VT_ENTRY_NUMBER) {
+            var length = 0
+            let text = Array(UnsafeBufferPointer(start: vt_entry_text(raw, index, &length)!, count: length))
+            return vt_entry_kind(raw, index) == Int32(VT_ENTRY_NUMBER) ? .number(String(decoding: text, as: UTF8.self))
+                : .arrayText(ArrayText(bytes: text))
         }
+        if vt_entry_kind(raw, index) == Int32(VT_ENTRY_FLOATS) {
+            let n = vt_entry_float_count(raw, index)
+            let values = [Float](unsafeUninitializedCapacity: n) { buffer, count in
+                vt_entry_take_floats(raw, index, buffer.baseAddress)
+                count = n
+            }
+            return .floats(values)
+        }
+        // A string json-c could not keep as it is (U+0000 in a key, or \u0001 first): json-c
+        // decodes its JSON text on its own, and the bytes are taken with their length.
+        var length = 0
+        let text = vt_entry_text(raw, index, &length)!
+        let obj = UnsafeRawPointer(text).withMemoryRebound(to: CChar.self, capacity: length) { p -> OpaquePointer? in
+            guard let tok = json_tokener_new() else { return nil }
+            defer { json_tokener_free(tok) }
+            return json_tokener_parse_ex(tok, p, Int32(length))
+        }
+        guard let obj, json_object_get_type(obj) == json_type_string else {
+            throw VamosError("\(what): internal error: a string entry json-c cannot read")
+        }
+        defer { json_object_put(obj) }
+        let n = Int(json_object_get_string_len(obj))
+        let p = UnsafeRawPointer(json_object_get_string(obj)!).assumingMemoryBound(to: UInt8.self)
+        return .string(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
     }
 }

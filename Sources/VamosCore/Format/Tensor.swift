@@ -76,7 +76,31 @@ extension Tensor {
             shape.append(v)
         }
         let expected = try Tensor.checkedCount(shape, what: what)
-        guard let dataJSON = obj["data"]?.arrayValue else {
+        let data: [Float]
+        if case .floats(let values)? = obj["data"] {
+            // Read by the scanner straight into float32 (FloatText.swift).
+            guard values.count == expected else {
+                throw VamosError("\(what): shape \(shape) needs \(expected) values in 'data', found \(values.count)")
+            }
+            data = values
+        } else {
+            data = try Tensor.decodeData(obj["data"], expected: expected, shape: shape, what: what)
+        }
+        var axes: [String]? = nil
+        if let axesJSON = obj["axes"], !axesJSON.isNull {
+            guard let arr = axesJSON.arrayValue, arr.allSatisfy({ $0.stringValue != nil }), arr.count == shape.count else {
+                throw VamosError("\(what): 'axes' must hold \(shape.count) string(s), one per dimension")
+            }
+            axes = arr.map { $0.stringValue! }
+        }
+        self.init(shape: shape, data: data, axes: axes)
+        for (k, v) in obj.pairs where !["shape", "axes", "data"].contains(k) { extra[k] = v }
+    }
+
+    /// `data` given as JSON values (a document built in code, or a key the scanner did not take
+    /// for `data`, such as "d\u0061ta").
+    static func decodeData(_ json: JSON?, expected: Int, shape: [Int], what: String) throws -> [Float] {
+        guard let dataJSON = json?.arrayValue else {
             throw VamosError("\(what): 'data' must be a flat array of numbers")
         }
         guard dataJSON.count == expected else {
@@ -93,22 +117,14 @@ extension Tensor {
             }
             data.append(f)
         }
-        var axes: [String]? = nil
-        if let axesJSON = obj["axes"], !axesJSON.isNull {
-            guard let arr = axesJSON.arrayValue, arr.allSatisfy({ $0.stringValue != nil }), arr.count == shape.count else {
-                throw VamosError("\(what): 'axes' must hold \(shape.count) string(s), one per dimension")
-            }
-            axes = arr.map { $0.stringValue! }
-        }
-        self.init(shape: shape, data: data, axes: axes)
-        for (k, v) in obj.pairs where !["shape", "axes", "data"].contains(k) { extra[k] = v }
+        return data
     }
 
     public var json: JSON {
         var obj = JSONObject()
         obj["shape"] = .array(shape.map { .int($0) })
         if let axes { obj["axes"] = .array(axes.map { .string($0) }) }
-        obj["data"] = .array(data.map { .float($0) })
+        obj["data"] = .floats(data)
         for (k, v) in extra.pairs { obj[k] = v }
         return .object(obj)
     }

@@ -97,7 +97,7 @@ public struct TensorDiff {
     /// Objects key by key, arrays of objects element by element; scalars and arrays of scalars
     /// (`ids`, `tokens`) as a whole, numbers within tolerance.
     func compareJSON(_ a: JSON?, _ b: JSON?, path: String, into findings: inout [Finding]) {
-        switch (a, b) {
+        switch (a.map(TensorDiff.plain), b.map(TensorDiff.plain)) {
         case (.object(let x)?, .object(let y)?):
             for (k, v) in x.pairs { compareJSON(v, y[k], path: join(path, k), into: &findings) }
             for (k, v) in y.pairs where x[k] == nil { compareJSON(nil, v, path: join(path, k), into: &findings) }
@@ -118,8 +118,16 @@ public struct TensorDiff {
         switch v { case .object, .array: return true; default: return false }
     }
 
+    /// Arrays in any form (`.floats`, `.arrayText`) as `.array`, so they compare value by value.
+    static func plain(_ v: JSON) -> JSON {
+        switch v {
+        case .floats, .arrayText: return .array(v.arrayValue!)
+        default: return v
+        }
+    }
+
     private func sameValue(_ a: JSON?, _ b: JSON?) -> Bool {
-        switch (a, b) {
+        switch (a.map(TensorDiff.plain), b.map(TensorDiff.plain)) {
         case (nil, nil): return true
         case (.number(let x)?, .number(let y)?):
             if x == y { return true }

@@ -48,6 +48,7 @@ public final class Model: @unchecked Sendable {
             throw VamosError("model directory '\(dir)' has no model.safetensors")
         }
         weights = try SafeTensorsFile(path: weightsPath)
+        try Model.checkEmbeddingRows(config, weights, file: configPath)
 
         guard vocabularies else {
             sourceVocabulary = .unloaded
@@ -176,6 +177,22 @@ public final class Model: @unchecked Sendable {
     }
 
     private var matrices: [String: (matrix: WeightMatrix, checked: Bool)] = [:]
+
+    /// `vocab_size` and `decoder_vocab_size` against the embeddings' rows in the file's header,
+    /// before anything is sized by them (a vocabulary of 10^7 ids costs seconds to build).
+    static func checkEmbeddingRows(_ config: ModelConfig, _ weights: SafeTensorsFile, file: String) throws {
+        let sides: [(key: String, size: Int, names: [String])] = [
+            ("vocab_size", config.vocabSize, [CheckpointNames.embedTokens("encoder"), CheckpointNames.shared]),
+            ("decoder_vocab_size", config.decoderVocabSize, [CheckpointNames.embedTokens("decoder"), CheckpointNames.shared]),
+        ]
+        for side in sides {
+            guard let name = side.names.first(where: { weights.entries[$0] != nil }),
+                  let rows = weights.entries[name]!.shape.first else { continue }
+            guard rows == side.size else {
+                throw VamosError("\(file): '\(side.key)' is \(side.size), but \(weights.path) tensor '\(name)' has \(rows) rows (one per word)")
+            }
+        }
+    }
 
     func matrix(anyOf names: [String], _ shape: [Int], checked: Bool = true) throws -> WeightMatrix {
         for n in names where weights.entries[n] != nil { return try matrix(n, shape, checked: checked) }

@@ -9,6 +9,8 @@ public struct DecodeStage {
     public let context: StageContext
     public let keep: Bool
     public let trace: Bool
+    /// With `trace`: which trace tensors to keep (`--trace-filter`).
+    public var traceFilter = TraceFilter.all
     /// Most ids generated (`</s>` included).
     public let maxLength: Int
     public let topK: Int
@@ -167,7 +169,7 @@ public struct DecodeStage {
             // The decoder's internals: one teacher-forced pass over the inputs it was fed
             // (start id + every generated id but the last): row i is step i's computation.
             let inputs = [c.decoderStartTokenID] + ids.dropLast()
-            let t = Trace()
+            let t = Trace(filter: traceFilter)
             var state = decoder.start(memory: memory.data)
             let hidden = try decoder.forward(inputs, state: &state, trace: t)
             if !hypotheses.isEmpty {
@@ -212,7 +214,7 @@ public struct DecodeStage {
         let memory = try context.sequenceTensor(doc, "encoder_output", producer: "encode")
         context.adopt(&doc)
         let model = context.model, vocab = model.targetVocabulary, ids = force!
-        let t = trace ? Trace() : nil
+        let t = trace ? Trace(filter: traceFilter) : nil
         let steps = try forcedScores(decoder: decoder, output: output, memory: memory.data, config: model.config,
                                      ids: ids, processors: processors, topK: topK, trace: t)
         // JSON has no −∞: an id generation never picks (the pad) gets the most negative float32.

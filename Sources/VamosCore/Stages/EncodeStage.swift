@@ -15,6 +15,8 @@ public struct EncodeStage {
     public let context: StageContext
     public let keep: Bool
     public let trace: Bool
+    /// With `trace`: which trace tensors to keep (`--trace-filter`).
+    public var traceFilter = TraceFilter.all
     public let layers: LayerSlice?
     let encoder: Encoder
 
@@ -72,7 +74,7 @@ public struct EncodeStage {
             x = try context.sequenceTensor(doc, "encoder_input", producer: "posenc")
         }
         context.adopt(&doc)
-        let t = trace ? Trace() : nil
+        let t = trace ? Trace(filter: traceFilter) : nil
         let y = encoder.forward(x.data, layers: range, trace: t)
         doc.tensors[EncodeStage.residName] = nil
         if !keep { doc.tensors["encoder_input"] = nil }

@@ -4,6 +4,8 @@ public struct PosencStage {
     public let context: StageContext
     public let keep: Bool
     public let trace: Bool
+    /// With `trace`: which trace tensors to keep (`--trace-filter`).
+    public var traceFilter = TraceFilter.all
     let positions: PositionalEncoding
 
     public init(context: StageContext, keep: Bool = false, trace: Bool = false) throws {
@@ -21,7 +23,7 @@ public struct PosencStage {
         var x = e.data
         for i in x.indices { x[i] += p[i] }
         if !keep { doc.tensors["embeddings"] = nil }
-        if trace { doc.tensors["positional_encoding"] = Tensor(shape: [T, C], data: p, axes: Axes.sourceRows) }
+        if trace, traceFilter.matches("positional_encoding") { doc.tensors["positional_encoding"] = Tensor(shape: [T, C], data: p, axes: Axes.sourceRows) }
         doc.tensors["encoder_input"] = Tensor(shape: [T, C], data: x, axes: Axes.sourceRows)
     }
 }
