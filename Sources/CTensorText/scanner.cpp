@@ -1,5 +1,5 @@
 // The strict reader in front of json-c: RFC 8259 grammar and UTF-8, checked byte by byte as the
-// document arrives; `tensors.NAME.data` arrays parsed straight into float32 (docs/FORMAT.md §9).
+// document arrives; `tensors.NAME.data` arrays parsed straight into float32 (docs/FORMAT.md §10).
 //
 // json-c then parses the reduced text (the document without white space, each data array and
 // each string json-c would change replaced by a placeholder), so json-c still builds every object,

@@ -65,7 +65,7 @@ public struct TraceFilterOptions: ParsableArguments {
 }
 
 /// `--max-document-bytes`, `--max-tensor-elements`: how much one input document may claim
-/// (ReadLimits; docs/FORMAT.md §9). Defaults: 1 GiB and 2^28 values, or $VAMOS_MAX_DOCUMENT_BYTES
+/// (ReadLimits; docs/FORMAT.md §10). Defaults: 1 GiB and 2^28 values, or $VAMOS_MAX_DOCUMENT_BYTES
 /// and $VAMOS_MAX_TENSOR_ELEMENTS.
 public struct LimitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Refuse an input document longer than this many bytes (default 1 GiB).", valueName: "bytes"))

@@ -5,7 +5,7 @@ import XCTest
 import Glibc
 #endif
 
-/// The real binaries on large and strict input (docs/FORMAT.md §9): memory measured from the
+/// The real binaries on large and strict input (docs/FORMAT.md §10): memory measured from the
 /// child's own rusage, errors with line and byte offset, the trace filter, the limits.
 final class TensorIOTests: XCTestCase {
     let tiny = Paths.model("tiny")
@@ -80,7 +80,7 @@ final class TensorIOTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: input) }
         let r = try measured("tokenize", ["--model", dir.path], input: input)
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("'vocab_size' is 10000000") && r.stderr.contains("rows"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("config.json implies [10000000, ") && r.stderr.contains("'vocab_size' 10000000"), r.stderr)
         XCTAssertLessThan(r.maxRSS, 100 << 20)
     }
 
@@ -113,6 +113,21 @@ final class TensorIOTests: XCTestCase {
         assertStageError(r, stage: "tokenize", mentions: ["input line 2, byte 6", "invalid UTF-8", "overlong"], goodLines: 1)
         let opus = try runProcess("tokenize", ["--model", Paths.model("opus-en-es")], stdin: Data([0x68, 0x69, 0xFF, 0x0A]))
         assertStageError(opus, stage: "tokenize", mentions: ["input line 1, byte 2", "invalid UTF-8"])
+    }
+
+    /// train reads its corpus strictly too.
+    func testTrainRefusesACorpusThatIsNotUTF8() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vamos-corpus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = dir.appendingPathComponent("c.tsv")
+        var bytes = Data("let's go\tvamos\nto go\ti".utf8)
+        bytes.append(contentsOf: [0xED, 0xA0, 0x80])
+        bytes.append(Data("r\n".utf8))
+        try bytes.write(to: corpus)
+        let r = try runProcess("train", ["--corpus", corpus.path, "--config", Paths.root.appendingPathComponent("data/statquest/architecture.json").path,
+                                         "--steps", "1", "--quiet", "--out", dir.appendingPathComponent("m").path])
+        assertStageError(r, stage: "train", mentions: ["c.tsv line 2, byte 22", "surrogate"])
     }
 
     /// --trace-filter keeps exactly the matching trace tensors, the same bytes as in the full trace.

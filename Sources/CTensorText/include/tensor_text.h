@@ -1,5 +1,5 @@
 // Tensor text: the fast path for big numeric arrays in Vamos documents, and the strict reader
-// in front of json-c (docs/FORMAT.md §4 and §9).
+// in front of json-c (docs/FORMAT.md §4 and §10).
 //
 // - vt_format_float / vt_parse_float: float32 ⇄ its JSON text, exactly (shortest round-trip digits
 //   laid out as Swift's Float.description; text rounded once, correctly, to float32).

@@ -9,7 +9,7 @@ import Darwin
 
 /// Reading and writing JSON text — json-c for every object, array and string; the strict scanner
 /// (CTensorText) in front of it for RFC 8259 and UTF-8, and for the numbers of tensors, which go
-/// straight to float32 and back without ever becoming json-c objects (docs/FORMAT.md §9).
+/// straight to float32 and back without ever becoming json-c objects (docs/FORMAT.md §10).
 public enum JSONCodec {
     /// json-c only ever sees text the scanner has checked, with white space removed.
     static let tokenerFlags: Int32 = JSON_TOKENER_STRICT

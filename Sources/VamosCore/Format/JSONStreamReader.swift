@@ -9,7 +9,7 @@ import Darwin
 /// Reads a stream of JSON documents (one per line, or concatenated, or pretty-printed) from a file
 /// descriptor, handing out each as soon as it is complete. Each document is checked strictly as it
 /// arrives (RFC 8259, UTF-8, ReadLimits); its tensors' numbers go straight to float32, so reading
-/// costs about the float32 data plus the document's other text (docs/FORMAT.md §9).
+/// costs about the float32 data plus the document's other text (docs/FORMAT.md §10).
 public final class JSONStreamReader {
     private let fd: Int32
     private let name: String

@@ -1,4 +1,4 @@
-/// How much one document may claim, checked while it is read (docs/FORMAT.md §9): a document
+/// How much one document may claim, checked while it is read (docs/FORMAT.md §10): a document
 /// larger, a tensor with more values, or nesting deeper than this is refused with an error
 /// naming the limit and the option that raises it, before more memory is spent.
 public struct ReadLimits: Sendable, Equatable {

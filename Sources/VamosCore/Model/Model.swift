@@ -186,10 +186,10 @@ public final class Model: @unchecked Sendable {
             ("decoder_vocab_size", config.decoderVocabSize, [CheckpointNames.embedTokens("decoder"), CheckpointNames.shared]),
         ]
         for side in sides {
-            guard let name = side.names.first(where: { weights.entries[$0] != nil }),
-                  let rows = weights.entries[name]!.shape.first else { continue }
-            guard rows == side.size else {
-                throw VamosError("\(file): '\(side.key)' is \(side.size), but \(weights.path) tensor '\(name)' has \(rows) rows (one per word)")
+            guard let name = side.names.first(where: { weights.entries[$0] != nil }) else { continue }
+            let shape = weights.entries[name]!.shape
+            guard shape.first == side.size else {
+                throw VamosError("\(weights.path): tensor '\(name)' has shape \(shape), but config.json implies [\(side.size), \(config.dModel)] ('\(side.key)' \(side.size): one row per word)")
             }
         }
     }

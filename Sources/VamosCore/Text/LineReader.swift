@@ -63,3 +63,15 @@ public final class LineReader {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// Bytes of a whole text file (a training corpus) as a String, refused unless they are UTF-8: the
+/// error names the line and the byte offset of the first bad byte.
+public func checkedUTF8(_ bytes: [UInt8], what: String) throws -> String {
+    var why = [CChar](repeating: 0, count: 160)
+    let bad = bytes.withUnsafeBufferPointer { vt_check_utf8($0.baseAddress, $0.count, &why, why.count) }
+    if bad >= 0 {
+        let line = 1 + bytes[..<Int(bad)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        throw VamosError("\(what) line \(line), byte \(bad): \(String(cString: why))")
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

@@ -24,7 +24,7 @@ public struct ParallelCorpus: Sendable {
 
     public init(file: String) throws {
         guard let bytes = readFile(file) else { throw VamosError("\(file): cannot read") }
-        try self.init(tsv: String(decoding: bytes, as: UTF8.self), file: file)
+        try self.init(tsv: try checkedUTF8(bytes, what: file), file: file)
     }
 
     /// A word vocabulary: `specials` first (in order), then the words by frequency (most frequent
