@@ -30,7 +30,7 @@ let package = Package(
         ),
         // The strict JSON reader in front of json-c and float32 ⇄ text (C++17: std::from_chars and
         // std::to_chars): big numeric arrays never become json-c objects (docs/FORMAT.md §9).
-        .target(name: "CTensorText"),
+        .target(name: "CTensorText", dependencies: ["CKernels"]),
         // Small system calls Swift cannot make directly (an atomic directory swap).
         .target(name: "CSystem"),
         // SentencePiece (Debian's libsentencepiece-dev, C++): a small shim with C linkage, so that

@@ -18,9 +18,19 @@ public struct OutputOptions: ParsableArguments {
 /// How a stage executable talks to the world: documents in on stdin, out on stdout (one line each,
 /// flushed at once), one-line errors on stderr, exit status 1 for bad data, 0 when stdout closes.
 public enum StageIO {
-    /// Call first: a closed stdout must end the stage quietly, not kill it with SIGPIPE.
-    public static func setUp() {
+    /// Call first: a closed stdout must end the stage quietly, not kill it with SIGPIPE. A standard
+    /// descriptor the shell closed (`2>&-`) gets /dev/null, so that no file this process opens
+    /// takes its number and receives its messages; returns those that were closed.
+    @discardableResult
+    public static func setUp() -> Set<Int32> {
         signal(SIGPIPE, SIG_IGN)
+        var closed: Set<Int32> = []
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            closed.insert(fd)
+            let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if null >= 0 && null != fd { dup2(null, fd); close(null) }
+        }
+        return closed
     }
 
     public static func warn(_ stage: String, _ message: String) {
@@ -42,6 +52,8 @@ public enum StageIO {
     public static func writeDocument(_ doc: Document, pretty: Bool) { writeJSON(doc.json, pretty: pretty) }
 
     public static func writeJSON(_ value: JSON, pretty: Bool) {
+        let started = IOStats.now()
+        defer { IOStats.writeSeconds += IOStats.now() - started }
         var pending: [UInt8] = []
         pending.reserveCapacity(1 << 20)
         JSONCodec.write(value, pretty: pretty) { piece in
@@ -55,17 +67,24 @@ public enum StageIO {
         pending.withUnsafeBytes { writeAll($0) }
     }
 
-    /// Every byte to stdout. A closed pipe ends the process with status 0; any other failure with 1.
+    /// How a failed write to stdout ends the process: the name its message starts with (default
+    /// the executable's) and the exit status (1; `tensor` uses 2, since its 1 means "different").
+    nonisolated(unsafe) public static var writeFailureName: String? = nil
+    nonisolated(unsafe) public static var writeFailureStatus: Int32 = 1
+
+    /// Every byte to stdout. A closed pipe ends the process with status 0; any other failure with
+    /// `writeFailureStatus`, the reason on stderr.
     static func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        IOStats.writeBytes += UInt64(bytes.count)
         var off = 0
         while off < bytes.count {
             let n = write(1, bytes.baseAddress! + off, bytes.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE { exit(0) }
-                warn(CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "vamos",
+                warn(writeFailureName ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "vamos",
                      "cannot write to stdout (\(String(cString: strerror(errno))))")
-                exit(1)
+                exit(writeFailureStatus)
             }
             off += n
         }
@@ -73,6 +92,7 @@ public enum StageIO {
 
     /// Runs `body`, turning a VamosError into `stage: message` on stderr and exit status 1.
     public static func run(stage: String, _ body: () throws -> Void) throws {
+        defer { if IOStats.enabled { warn(stage, IOStats.report) } }
         do {
             try body()
         } catch let e as VamosError {

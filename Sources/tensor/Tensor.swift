@@ -27,6 +27,8 @@ struct TensorCommand: ParsableCommand {
 
     static func main() {
         StageIO.setUp()
+        StageIO.writeFailureName = commandName()
+        StageIO.writeFailureStatus = 2  // 1 is diff's "different"
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -51,11 +51,12 @@ struct Train: StageCommand {
     }
 
     func run() throws {
-        signal(SIGPIPE, SIG_IGN)
+        // stderr closed: train reports progress and its result there, and can say nothing.
+        if StageIO.setUp().contains(2) { throw ExitCode.failure }
         do {
             try train()
         } catch let e as VamosError {
-            FileHandle.standardError.write(Data("train: \(e.message)\n".utf8))
+            StageIO.warn("train", e.message)  // if stderr cannot take it either, the exit status says it
             throw ExitCode.failure
         }
     }
@@ -82,12 +83,12 @@ struct Train: StageCommand {
         setup.options.weightDecay = weightDecay
         setup.options.seed = seed
         let run = try TrainingRun(setup)
-        let progress = Progress(total: steps, start: run.trainer.step, live: !quiet && isatty(2) != 0, logPath: log)
-        FileHandle.standardError.write(Data("train: \(run.trainer.parameters.count) parameters, \(run.trainer.data.count) pairs, from step \(run.trainer.step)\n".utf8))
-        try run.run { progress.report($0) }
-        progress.finish()
+        let progress = try Progress(total: steps, start: run.trainer.step, live: !quiet && isatty(2) != 0, logPath: log)
+        try say("train: \(run.trainer.parameters.count) parameters, \(run.trainer.data.count) pairs, from step \(run.trainer.step)\n")
+        try run.run { try progress.report($0) }
+        try progress.finish()
         try run.writeModel()
-        FileHandle.standardError.write(Data("train: wrote \(out)\n".utf8))
+        try say("train: wrote \(out)\n")
         if let dev {
             let devCorpus = try ParallelCorpus(file: dev)
             let data = try TrainingRun.encode(devCorpus, run.sourceVocabulary, run.targetVocabulary, eos: run.modelConfig.eosTokenID)
@@ -96,7 +97,7 @@ struct Train: StageCommand {
             r.hypotheses = []
             var summary = r.json.objectValue!
             summary["dev_loss"] = .number(String(loss))
-            print(JSONCodec.serialize(.object(summary), pretty: true))
+            StageIO.writeLine(JSONCodec.serialize(.object(summary), pretty: true))
         }
     }
 
@@ -115,27 +116,45 @@ struct Train: StageCommand {
     }
 }
 
+/// A line to stderr; a failure (closed, full) is an error, never a signal.
+func say(_ text: String) throws {
+    try writeAll(2, Array(text.utf8), what: "stderr")
+}
+
+/// Every byte to `fd`, or an error naming `what` and the reason.
+func writeAll(_ fd: Int32, _ bytes: [UInt8], what: String) throws {
+    var off = 0
+    while off < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { throw VamosError("cannot write to \(what) (\(String(cString: strerror(n < 0 ? errno : ENOSPC))))") }
+        off += n
+    }
+}
+
 /// Progress on stderr (a live line on a terminal) and the optional JSONL log.
 final class Progress {
     let total: Int, start: Int, live: Bool
-    let log: FileHandle?
+    let log: Int32?
+    let logPath: String
     let began = Date()
     var tokens = 0
 
-    init(total: Int, start: Int, live: Bool, logPath: String?) {
+    init(total: Int, start: Int, live: Bool, logPath: String?) throws {
         self.total = total
         self.start = start
         self.live = live
+        self.logPath = logPath ?? ""
         if let logPath {
-            if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
-            log = FileHandle(forWritingAtPath: logPath)
-            _ = try? log?.seekToEnd()
+            let fd = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw VamosError("--log \(logPath): cannot open for writing (\(String(cString: strerror(errno))))") }
+            log = fd
         } else {
             log = nil
         }
     }
 
-    func report(_ r: StepReport) {
+    func report(_ r: StepReport) throws {
         tokens += r.tokens
         let elapsed = Date().timeIntervalSince(began)
         if let log {
@@ -144,7 +163,7 @@ final class Progress {
                 ("grad_norm", .float(r.gradientNorm)), ("tokens", .int(r.tokens)), ("epoch", .int(r.epoch)),
                 ("elapsed", .number(String(format: "%.3f", elapsed))),
             ])))
-            log.write(Data((line + "\n").utf8))
+            try writeAll(log, Array((line + "\n").utf8), what: "--log \(logPath)")
         }
         if live {
             let done = r.step - start
@@ -152,12 +171,14 @@ final class Progress {
             let eta = done > 0 ? elapsed / Double(done) * Double(total - r.step) : 0
             let line = String(format: "\rstep %d/%d  loss %.4f  %.0f tok/s  ETA %dm%02ds ", r.step, total, r.loss, rate,
                               Int(eta) / 60, Int(eta) % 60)
-            FileHandle.standardError.write(Data(line.utf8))
+            try say(line)
         }
     }
 
-    func finish() {
-        if live { FileHandle.standardError.write(Data("\n".utf8)) }
-        try? log?.close()
+    func finish() throws {
+        if live { try say("\n") }
+        if let log {
+            guard close(log) == 0 else { throw VamosError("--log \(logPath): write failed (\(String(cString: strerror(errno))))") }
+        }
     }
 }

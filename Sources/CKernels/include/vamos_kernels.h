@@ -51,6 +51,9 @@ const char *vamos_isa_name(int isa);
 int vamos_isa_from_environment(void);
 
 /// Worker threads for the kernels (the calling thread counts as one). n < 1 means 1.
+/// Runs task(ctx, 0..ntasks-1) on the worker threads and the caller; returns when all are done.
+/// Tasks are independent (each writes outputs of its own), so results never depend on the threads.
+void vamos_parallel_run(int ntasks, void (*task)(void *ctx, int t), void *ctx);
 void vamos_threads_set(int n);
 int vamos_threads_get(void);
 /// The cores this process may run on (sched_getaffinity), at least 1.

@@ -28,6 +28,20 @@ int vt_format_float(float v, char *out);
 /// n * (VT_FLOAT_TEXT_MAX + seplen) bytes. Returns the bytes written.
 size_t vt_format_floats(const float *x, size_t n, const char *sep, size_t seplen, char *out);
 
+/// Pieces of float arrays to format at once on the kernels' worker threads (each job writes its
+/// own buffer, so the text never depends on the threads): `count` values from `values`,
+/// separated by `sep`, into `out` (room for count * (VT_FLOAT_TEXT_MAX + seplen) bytes); the
+/// length written goes to `length`.
+typedef struct {
+    const float *values;
+    size_t count;
+    const char *sep;
+    size_t seplen;
+    char *out;
+    size_t length;
+} vt_format_job;
+void vt_format_jobs(vt_format_job *jobs, int n);
+
 /// Reads the text of a JSON number (already checked against JSON's grammar) as float32, rounding
 /// once. Returns 0 when finite (underflow gives ±0 or a subnormal), 1 when beyond float32's range,
 /// -1 when the text is not a number.

@@ -67,6 +67,15 @@ public final class JSONStreamReader {
 
     /// The next document, or nil at the end of the input.
     public func next() throws -> JSON? {
+        let started = IOStats.now(), before = offset
+        defer {
+            IOStats.readSeconds += IOStats.now() - started
+            IOStats.readBytes += offset - before
+        }
+        return try nextDocument()
+    }
+
+    private func nextDocument() throws -> JSON? {
         while true {
             if start == end {
                 if eof {
@@ -108,6 +117,7 @@ public final class JSONStreamReader {
     }
 
     private func complete() throws -> JSON {
+        IOStats.documentsRead += 1
         line += scanner.newlines
         let value = try scanner.value(what: "\(name) line \(documentLine)")
         scanner.reset()

@@ -242,16 +242,76 @@ public enum SafeTensorsWriter {
 
 /// Writes bytes to `path` through a temporary file in the same directory and a rename.
 public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
-    let tmp = path + ".tmp-\(getpid())"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    // As shell redirection does: through a symbolic link to its target; a device, FIFO or socket
+    // written as it is (`--npy /dev/stdout`); only a regular file (or a new one) is replaced
+    // atomically — written beside it, flushed, renamed over it, the directory flushed.
+    let target = try resolveSymlinks(path)
+    var st = stat()
+    if lstat(target, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        guard (st.st_mode & S_IFMT) != S_IFDIR else { throw VamosError("\(path): is a directory") }
+        let fd = open(target, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw VamosError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        try writeAllBytes(fd, bytes, path: path)
+        return
+    }
+    let tmp = target + ".tmp-\(getpid())"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw VamosError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+    do {
+        try writeAllBytes(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw VamosError("\(path): write failed (\(String(cString: strerror(errno))))") }
+    } catch {
+        close(fd)
+        unlink(tmp)
+        throw error
+    }
+    guard close(fd) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(tmp)
+        throw VamosError("\(path): write failed (\(reason))")
+    }
+    guard rename(tmp, target) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(tmp)
+        throw VamosError("\(path): cannot rename into place (\(reason))")
+    }
+    syncDirectory(of: target)
+}
+
+/// Every byte to `fd`; the error gives the reason (ENOSPC: "No space left on device").
+func writeAllBytes(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
     var written = 0
     while written < bytes.count {
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
         if n < 0 && errno == EINTR { continue }
-        guard n > 0 else { close(fd); unlink(tmp); throw VamosError("\(path): write failed") }
+        guard n > 0 else { throw VamosError("\(path): write failed (\(String(cString: strerror(n < 0 ? errno : ENOSPC))))") }
         written += n
     }
-    guard fsync(fd) == 0, close(fd) == 0 else { unlink(tmp); throw VamosError("\(path): write failed") }
-    guard rename(tmp, path) == 0 else { unlink(tmp); throw VamosError("\(path): cannot rename into place") }
+}
+
+/// The path a chain of symbolic links ends at (which need not exist yet), at most 40 links deep.
+func resolveSymlinks(_ path: String) throws -> String {
+    var current = path
+    for _ in 0..<40 {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(current, &buf, buf.count - 1)
+        if n < 0 { return current }  // not a link (or absent): write here
+        let link = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if link.hasPrefix("/") {
+            current = link
+        } else if let slash = current.lastIndex(of: "/") {
+            current = String(current[...slash]) + link
+        } else {
+            current = link
+        }
+    }
+    throw VamosError("\(path): too many levels of symbolic links")
+}
+
+/// Flushes a directory entry change (a rename) to disk: fsync of the directory holding `path`.
+public func syncDirectory(of path: String) {
+    let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    let fd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd >= 0 { fsync(fd); close(fd) }
 }

@@ -56,12 +56,13 @@ public enum ModelWriter {
     /// Moves `source` to `target`; an existing `target` is swapped out atomically, then removed.
     public static func replaceDirectory(_ target: String, with source: String) throws {
         do { try checkReplaceable(target) } catch { removeTree(source); throw error }
-        if rename(source, target) == 0 { return }
+        if rename(source, target) == 0 { syncDirectory(of: target); return }
         guard errno == ENOTEMPTY || errno == EEXIST else {
             throw VamosError("\(target): cannot move the new directory into place (\(String(cString: strerror(errno))))")
         }
         // renameat2(RENAME_EXCHANGE): both names always point at a complete directory.
         if vamos_exchange_paths(source, target) == 0 {
+            syncDirectory(of: target)
             removeTree(source)
             return
         }
@@ -69,6 +70,7 @@ public enum ModelWriter {
         guard rename(target, old) == 0, rename(source, target) == 0 else {
             throw VamosError("\(target): cannot replace (\(String(cString: strerror(errno))))")
         }
+        syncDirectory(of: target)
         removeTree(old)
     }
 

@@ -119,10 +119,10 @@ public final class TrainingRun {
     }
 
     /// Runs steps until `options.steps`, checkpointing every `checkpointEvery` steps.
-    public func run(report: (StepReport) -> Void) throws {
+    public func run(report: (StepReport) throws -> Void) throws {
         while trainer.step < setup.options.steps {
             let r = try trainer.trainStep()
-            report(r)
+            try report(r)
             if setup.checkpointEvery > 0 && trainer.step % setup.checkpointEvery == 0 && trainer.step < setup.options.steps {
                 try writeCheckpoint()
             }

@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What Vamos writes (issue "Hardening"): never a signal on a write error, never a user's link,
+/// device or FIFO replaced by a file.
+final class HardeningTests: XCTestCase {
+    let tiny = Paths.model("tiny")
+
+    func temporary() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vamos-hardening-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
+    func trainArguments(_ dir: URL) throws -> [String] {
+        let corpus = dir.appendingPathComponent("c.tsv")
+        try "let's go\tvamos\nto go\tir\n".write(to: corpus, atomically: true, encoding: .utf8)
+        return ["--corpus", corpus.path, "--config", Paths.root.appendingPathComponent("data/statquest/architecture.json").path,
+                "--steps", "2", "--out", dir.appendingPathComponent("m").path]
+    }
+
+    /// D1, D8: train's stderr or --log unwritable (full, closed, missing, a directory): exit 1, never
+    /// a signal; the reason where it can still be written.
+    func testTrainNeverDiesOfASignalWhenItCannotWrite() throws {
+        let dir = try temporary()
+        let args = try trainArguments(dir).map { "'\($0)'" }.joined(separator: " ")
+        let train = try Paths.executable("train")
+        for redirect in ["2>/dev/full", "2>&-"] {
+            let r = try runProcess("/bin/sh", ["-c", "'\(train)' \(args) \(redirect)"])
+            XCTAssertEqual(r.status, 1, "\(redirect): \(r.err)")
+            XCTAssertFalse(r.signaled)
+        }
+        let full = try runProcess("train", try trainArguments(dir) + ["--log", "/dev/full"])
+        assertStageError(full, stage: "train", mentions: ["--log /dev/full", "No space left on device"])
+        let missing = try runProcess("train", try trainArguments(dir) + ["--log", dir.appendingPathComponent("no/such/log.jsonl").path])
+        assertStageError(missing, stage: "train", mentions: ["--log", "cannot open", "No such file"])
+        let directory = try runProcess("train", try trainArguments(dir) + ["--log", dir.path])
+        assertStageError(directory, stage: "train", mentions: ["--log", "Is a directory"])
+    }
+
+    /// D9: a write error in `tensor` is status 2 (1 is diff's "different"), naming the subcommand.
+    func testTensorWriteErrorsAreStatusTwo() throws {
+        let tensor = try Paths.executable("tensor")
+        let model = Paths.root.appendingPathComponent("models/statquest/model.safetensors").path
+        for sub in ["diff '\(model)' '\(model)' --quiet", "list '\(model)'", "show '\(model)'"] {
+            let r = try runProcess("/bin/sh", ["-c", "'\(tensor)' \(sub) > /dev/full"])
+            let name = "tensor " + sub.split(separator: " ")[0]
+            XCTAssertEqual(r.status, sub.contains("--quiet") ? 0 : 2, "\(sub): \(r.err)")
+            if !sub.contains("--quiet") { XCTAssertTrue(r.err.hasPrefix("\(name): cannot write to stdout (No space left on device)"), r.err) }
+        }
+        let r = try runProcess("/bin/sh", ["-c", "'\(tensor)' diff '\(model)' '\(model)' > /dev/full"])
+        XCTAssertNotEqual(r.status, 1, "a write error is not 'different': \(r.err)")
+    }
+
+    /// D2: the writer goes through a symbolic link to its target, writes a FIFO or a device as it
+    /// is, and replaces only regular files.
+    func testWritesGoThroughLinksAndIntoDevicesAndFIFOs() throws {
+        let dir = try temporary()
+        let doc = dir.appendingPathComponent("doc.jsonl")
+        let embedded = try pipeline([("tokenize", ["--model", tiny]), ("embed", ["--model", tiny])], stdin: Data("go\n".utf8))
+        try embedded.stdout.write(to: doc)
+
+        // A link: its target gets the bytes, the link stays a link.
+        let target = dir.appendingPathComponent("target.npy"), link = dir.appendingPathComponent("link.npy")
+        try Data("old".utf8).write(to: target)
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "target.npy")
+        var r = try runProcess("tensor", ["get", doc.path, "embeddings", "--npy", link.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), "target.npy")
+        XCTAssertEqual(try Data(contentsOf: target).prefix(6), Data([0x93] + Array("NUMPY".utf8)))
+
+        // /dev/stdout: the bytes arrive on stdout.
+        r = try runProcess("tensor", ["get", doc.path, "embeddings", "--npy", "/dev/stdout"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.stdout.prefix(6), Data([0x93] + Array("NUMPY".utf8)))
+
+        // A FIFO: its reader gets the bytes; it is still a FIFO.
+        let fifo = dir.appendingPathComponent("fifo")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        var received = Data()
+        let reader = Thread { received = (try? Data(contentsOf: fifo)) ?? Data() }
+        reader.start()
+        r = try runProcess("tensor", ["get", doc.path, "embeddings", "--npy", fifo.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        while !reader.isFinished { usleep(10_000) }
+        XCTAssertEqual(received.prefix(6), Data([0x93] + Array("NUMPY".utf8)))
+        var st = stat()
+        XCTAssertEqual(lstat(fifo.path, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO)
+
+        // A full device: an error with the reason, and the device is still a device.
+        r = try runProcess("tensor", ["get", doc.path, "embeddings", "--npy", "/dev/full"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("No space left on device"), r.err)
+        XCTAssertEqual(stat("/dev/full", &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR, "/dev/full must stay a character device")
+    }
+}
