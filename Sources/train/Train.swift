@@ -38,7 +38,7 @@ struct Train: StageCommand {
     @Flag(help: "Continue from the latest checkpoint.") var resume = false
     @Option(help: ArgumentHelp("Append one JSON line per step (step, loss, lr, grad_norm, …).", valueName: "file")) var log: String?
     @OptionGroup var compute: ComputeOptions
-    @Flag(help: "No progress line.") var quiet = false
+    @Flag(help: "No progress line, no start and end lines on stderr (errors still are).") var quiet = false
 
     func validate() throws {
         guard steps >= 0, batchSize >= 1, warmup >= 0, checkpointEvery >= 0 else {
@@ -84,11 +84,11 @@ struct Train: StageCommand {
         setup.options.seed = seed
         let run = try TrainingRun(setup)
         let progress = try Progress(total: steps, start: run.trainer.step, live: !quiet && isatty(2) != 0, logPath: log)
-        try say("train: \(run.trainer.parameters.count) parameters, \(run.trainer.data.count) pairs, from step \(run.trainer.step)\n")
+        if !quiet { try say("train: \(run.trainer.parameters.count) parameters, \(run.trainer.data.count) pairs, from step \(run.trainer.step)\n") }
         try run.run { try progress.report($0) }
         try progress.finish()
         try run.writeModel()
-        try say("train: wrote \(out)\n")
+        if !quiet { try say("train: wrote \(out)\n") }
         if let dev {
             let devCorpus = try ParallelCorpus(file: dev)
             let data = try TrainingRun.encode(devCorpus, run.sourceVocabulary, run.targetVocabulary, eos: run.modelConfig.eosTokenID)

@@ -17,18 +17,19 @@ final class HardeningTests: XCTestCase {
         return dir
     }
 
-    func trainArguments(_ dir: URL) throws -> [String] {
+    func trainArguments(_ dir: URL, quiet: Bool = true) throws -> [String] {
         let corpus = dir.appendingPathComponent("c.tsv")
         try "let's go\tvamos\nto go\tir\n".write(to: corpus, atomically: true, encoding: .utf8)
         return ["--corpus", corpus.path, "--config", Paths.root.appendingPathComponent("data/statquest/architecture.json").path,
-                "--steps", "2", "--out", dir.appendingPathComponent("m").path]
+                "--steps", "2", "--out", dir.appendingPathComponent("m").path] + (quiet ? ["--quiet"] : [])
     }
 
     /// D1, D8: train's stderr or --log unwritable (full, closed, missing, a directory): exit 1, never
     /// a signal; the reason where it can still be written.
     func testTrainNeverDiesOfASignalWhenItCannotWrite() throws {
         let dir = try temporary()
-        let args = try trainArguments(dir).map { "'\($0)'" }.joined(separator: " ")
+        // Not quiet: train has lines to write on stderr.
+        let args = try trainArguments(dir, quiet: false).map { "'\($0)'" }.joined(separator: " ")
         let train = try Paths.executable("train")
         for redirect in ["2>/dev/full", "2>&-"] {
             let r = try runProcess("/bin/sh", ["-c", "'\(train)' \(args) \(redirect)"])
@@ -82,13 +83,16 @@ final class HardeningTests: XCTestCase {
         // A FIFO: its reader gets the bytes; it is still a FIFO.
         let fifo = dir.appendingPathComponent("fifo")
         XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
-        var received = Data()
-        let reader = Thread { received = (try? Data(contentsOf: fifo)) ?? Data() }
-        reader.start()
+        // The reader is a process of its own (cat), as in a shell pipeline.
+        let received = dir.appendingPathComponent("received")
+        let cat = Process()
+        cat.executableURL = URL(fileURLWithPath: "/bin/sh")
+        cat.arguments = ["-c", "cat '\(fifo.path)' > '\(received.path)'"]
+        try cat.run()
         r = try runProcess("tensor", ["get", doc.path, "embeddings", "--npy", fifo.path])
         XCTAssertEqual(r.status, 0, r.err)
-        while !reader.isFinished { usleep(10_000) }
-        XCTAssertEqual(received.prefix(6), Data([0x93] + Array("NUMPY".utf8)))
+        cat.waitUntilExit()
+        XCTAssertEqual(try Data(contentsOf: received).prefix(6), Data([0x93] + Array("NUMPY".utf8)))
         var st = stat()
         XCTAssertEqual(lstat(fifo.path, &st), 0)
         XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO)
