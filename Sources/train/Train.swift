@@ -41,6 +41,7 @@ struct Train: StageCommand {
     @Flag(help: "No progress line, no start and end lines on stderr (errors still are).") var quiet = false
 
     func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out must name a directory") }
         guard steps >= 0, batchSize >= 1, warmup >= 0, checkpointEvery >= 0 else {
             throw ValidationError("--steps, --warmup and --checkpoint-every must be ≥ 0; --batch-size ≥ 1")
         }
@@ -61,17 +62,37 @@ struct Train: StageCommand {
         }
     }
 
+    func isDirectoryPath(_ p: String) -> Bool {
+        var st = stat()
+        return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
     func train() throws {
         compute.apply()
         guard var configBytes = readFile(config) else { throw VamosError("\(config): cannot read") }
         guard let arch = try JSONCodec.parse(bytes: &configBytes, what: config).objectValue else {
             throw VamosError("\(config): expected a JSON object")
         }
+        // Everything that could fail at the end is checked before the first step.
+        var out = self.out
+        while out.count > 1 && out.hasSuffix("/") { out.removeLast() }
+        let checkpoints = checkpointDir.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? out + ".checkpoints"
+        let parent = { (p: String) in p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : "." }
         try ModelWriter.checkReplaceable(out)
+        if checkpointEvery > 0 || resume {
+            let p = parent(checkpoints)
+            guard p.isEmpty || isDirectoryPath(p) else {
+                throw VamosError("--checkpoint-dir \(checkpoints): its parent directory '\(p)' does not exist")
+            }
+        }
+        let devCorpus = try dev.map { try ParallelCorpus(file: $0) }
+        // What a killed run left behind (its process gone): Vamos' own *.tmp-PID / *.old-PID only.
+        ModelWriter.removeLeftovers(in: parent(out).isEmpty ? "/" : parent(out), bases: [String(out.split(separator: "/").last ?? "")])
+        ModelWriter.removeLeftovers(in: checkpoints, bases: nil)
         var setup = TrainingRun.Setup(corpus: try ParallelCorpus(file: corpus), architecture: arch, output: out)
         setup.sourceVocabulary = try sourceVocab.map(Train.readVocabulary)
         setup.targetVocabulary = try targetVocab.map(Train.readVocabulary)
-        setup.checkpointDirectory = checkpointDir ?? out + ".checkpoints"
+        setup.checkpointDirectory = checkpoints
         setup.checkpointEvery = checkpointEvery
         setup.resume = resume
         setup.options.steps = steps
@@ -89,8 +110,7 @@ struct Train: StageCommand {
         try progress.finish()
         try run.writeModel()
         if !quiet { try say("train: wrote \(out)\n") }
-        if let dev {
-            let devCorpus = try ParallelCorpus(file: dev)
+        if let devCorpus {
             let data = try TrainingRun.encode(devCorpus, run.sourceVocabulary, run.targetVocabulary, eos: run.modelConfig.eosTokenID)
             let loss = try run.trainer.evaluationLoss(data)
             var r = try evaluateTranslations(model: try Model(directory: out), corpus: devCorpus)

@@ -104,4 +104,86 @@ final class HardeningTests: XCTestCase {
         XCTAssertEqual(stat("/dev/full", &st), 0)
         XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR, "/dev/full must stay a character device")
     }
+
+    /// D3: train never deletes what it did not write: an --out model directory holding other files
+    /// is refused before training; checkpoints are pruned by their exact names only.
+    func testTrainLeavesUserFilesAlone() throws {
+        let dir = try temporary()
+        let args = try trainArguments(dir)
+        XCTAssertEqual(try runProcess("train", args).status, 0)
+        let model = dir.appendingPathComponent("m")
+        try "mine".write(to: model.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        let r = try runProcess("train", args)
+        assertStageError(r, stage: "train", mentions: ["holds files Vamos did not write", "README.md"])
+        XCTAssertEqual(try String(contentsOf: model.appendingPathComponent("README.md"), encoding: .utf8), "mine")
+
+        let checkpoints = dir.appendingPathComponent("ck")
+        try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+        for name in ["step-notes.txt", "step-00000009"] { try "mine".write(to: checkpoints.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let out2 = dir.appendingPathComponent("m2").path
+        let r2 = try runProcess("train", args.dropLast(5) + ["--steps", "4", "--out", out2, "--quiet", "--checkpoint-every", "1", "--checkpoint-dir", checkpoints.path])
+        XCTAssertEqual(r2.status, 0, r2.err)
+        for name in ["step-notes.txt", "step-00000009"] {
+            XCTAssertEqual(try String(contentsOf: checkpoints.appendingPathComponent(name), encoding: .utf8), "mine", name)
+        }
+    }
+
+    /// D6: what a killed run left (its process gone) is removed by the next run — Vamos' own
+    /// leftovers only.
+    func testLeftoversOfAKilledRunAreRemoved() throws {
+        let dir = try temporary()
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let pid = gone.processIdentifier
+        let fm = FileManager.default
+        let tmpModel = dir.appendingPathComponent("m.tmp-\(pid)")
+        try fm.createDirectory(at: tmpModel, withIntermediateDirectories: true)
+        try "{}".write(to: tmpModel.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let checkpoints = dir.appendingPathComponent("m.checkpoints")
+        let tmpStep = checkpoints.appendingPathComponent("step-00000002.tmp-\(pid)")
+        try fm.createDirectory(at: tmpStep, withIntermediateDirectories: true)
+        try "x".write(to: tmpStep.appendingPathComponent("model.safetensors"), atomically: true, encoding: .utf8)
+        try "step-00000002".write(to: checkpoints.appendingPathComponent("latest.tmp-\(pid)"), atomically: true, encoding: .utf8)
+        let foreign = dir.appendingPathComponent("notes.tmp-\(pid)")
+        try "mine".write(to: foreign, atomically: true, encoding: .utf8)
+        let r = try runProcess("train", try trainArguments(dir))
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertFalse(fm.fileExists(atPath: tmpModel.path))
+        XCTAssertFalse(fm.fileExists(atPath: tmpStep.path))
+        XCTAssertFalse(fm.fileExists(atPath: checkpoints.appendingPathComponent("latest.tmp-\(pid)").path))
+        XCTAssertTrue(fm.fileExists(atPath: foreign.path), "not Vamos' own")
+    }
+
+    /// D7: what would fail only after training is refused before the first step, creating nothing.
+    func testTrainChecksEverythingBeforeTheFirstStep() throws {
+        let dir = try temporary()
+        let fm = FileManager.default
+        var args = try trainArguments(dir)
+        let outIndex = args.firstIndex(of: "--out")! + 1
+        args[outIndex] = ""
+        XCTAssertEqual(try runProcess("train", args).status, 64)
+
+        args[outIndex] = dir.appendingPathComponent("m").path + "/"
+        XCTAssertEqual(try runProcess("train", args).status, 0)
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("m").path).filter { $0.hasPrefix(".") }, [])
+
+        let link = dir.appendingPathComponent("link")
+        try fm.createSymbolicLink(atPath: link.path, withDestinationPath: "m")
+        args[outIndex] = link.path
+        assertStageError(try runProcess("train", args), stage: "train", mentions: ["symbolic link"])
+
+        args[outIndex] = dir.appendingPathComponent("fresh").path
+        for (extra, mention) in [(["--checkpoint-every", "1", "--checkpoint-dir", dir.appendingPathComponent("no/such/ck").path], "does not exist"),
+                                 (["--dev", dir.appendingPathComponent("missing.tsv").path], "missing.tsv")] {
+            assertStageError(try runProcess("train", args + extra), stage: "train", mentions: [mention])
+            XCTAssertFalse(fm.fileExists(atPath: dir.appendingPathComponent("fresh").path))
+        }
+        let long = dir.appendingPathComponent("long.tsv")
+        try ("go\tir\n" + Array(repeating: "go", count: 40).joined(separator: " ") + "\tir\n").write(to: long, atomically: true, encoding: .utf8)
+        args[args.firstIndex(of: "--corpus")! + 1] = long.path
+        assertStageError(try runProcess("train", args), stage: "train", mentions: ["corpus line 2", "max_position_embeddings"])
+        XCTAssertFalse(fm.fileExists(atPath: dir.appendingPathComponent("fresh").path))
+    }
 }

@@ -3,6 +3,8 @@
 public struct ParallelCorpus: Sendable {
     public var pairs: [(source: [String], target: [String])]
     public var labels: [String?] = []
+    /// The file line (1-based) of each pair, for errors.
+    public var lines: [Int] = []
 
     public init(tsv text: String, file: String) throws {
         pairs = []
@@ -18,6 +20,7 @@ public struct ParallelCorpus: Sendable {
             let t = cols[1].split(whereSeparator: { $0.isWhitespace }).map(String.init)
             guard !s.isEmpty, !t.isEmpty else { throw VamosError("\(file) line \(i + 1): an empty side") }
             pairs.append((s, t))
+            lines.append(i + 1)
         }
         guard !pairs.isEmpty else { throw VamosError("\(file): no sentence pairs") }
     }

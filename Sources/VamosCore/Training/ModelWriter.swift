@@ -40,11 +40,38 @@ public enum ModelWriter {
         for (name, tensors) in extraTensors { try SafeTensorsWriter.write(tensors, to: "\(tmp)/\(name)") }
     }
 
-    /// Only a model directory is ever replaced: anything else at that path is someone's data. Also
-    /// checks the parent directory exists, so a long run does not fail only at its end.
+    /// The files Vamos writes into a model or checkpoint directory; nothing else is ever removed.
+    public static let ownFiles: Set<String> = ["config.json", "model.safetensors", "vocab.json", "target_vocab.json",
+                                                "trainer.json", "optimizer.safetensors"]
+
+    /// The entries of a directory (nil when it cannot be read).
+    static func entries(_ dir: String) -> [String]? {
+        guard let d = opendir(dir) else { return nil }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let e = readdir(d) {
+            let n = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if n != "." && n != ".." { names.append(n) }
+        }
+        return names.sorted()
+    }
+
+    /// Only a model directory holding nothing but Vamos' own files is ever replaced: anything else
+    /// at that path, or in it, is someone's data. Also checks the parent directory exists, so a
+    /// long run does not fail only at its end.
     public static func checkReplaceable(_ target: String) throws {
+        var st = stat()
+        if lstat(target, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+            throw VamosError("\(target): is a symbolic link; give the directory itself (Vamos replaces a model directory as a whole)")
+        }
         if isDirectory(target) && !(fileExists(target + "/config.json") && fileExists(target + "/model.safetensors")) {
             throw VamosError("\(target): exists and is not a model directory (no config.json and model.safetensors); refusing to replace it")
+        }
+        if isDirectory(target), let names = entries(target) {
+            let foreign = names.filter { !ownFiles.contains($0) }
+            if !foreign.isEmpty {
+                throw VamosError("\(target): holds files Vamos did not write (\(foreign.prefix(5).joined(separator: ", "))\(foreign.count > 5 ? ", …" : "")); refusing to replace it — move them, or write elsewhere")
+            }
         }
         if fileExists(target) { throw VamosError("\(target): exists and is a file, not a model directory") }
         let parent = target.contains("/") ? String(target[..<target.lastIndex(of: "/")!]) : "."
@@ -55,10 +82,13 @@ public enum ModelWriter {
 
     /// Moves `source` to `target`; an existing `target` is swapped out atomically, then removed.
     public static func replaceDirectory(_ target: String, with source: String) throws {
-        do { try checkReplaceable(target) } catch { removeTree(source); throw error }
+        // On failure the new directory stays where it is, and the error says where.
+        do { try checkReplaceable(target) } catch let e as VamosError {
+            throw VamosError("\(e.message); the new model directory was left in \(source)")
+        }
         if rename(source, target) == 0 { syncDirectory(of: target); return }
         guard errno == ENOTEMPTY || errno == EEXIST else {
-            throw VamosError("\(target): cannot move the new directory into place (\(String(cString: strerror(errno))))")
+            throw VamosError("\(target): cannot move the new directory into place (\(String(cString: strerror(errno)))); it was left in \(source)")
         }
         // renameat2(RENAME_EXCHANGE): both names always point at a complete directory.
         if vamos_exchange_paths(source, target) == 0 {
@@ -68,20 +98,46 @@ public enum ModelWriter {
         }
         let old = "\(target).old-\(getpid())"
         guard rename(target, old) == 0, rename(source, target) == 0 else {
-            throw VamosError("\(target): cannot replace (\(String(cString: strerror(errno))))")
+            throw VamosError("\(target): cannot replace (\(String(cString: strerror(errno)))); the new model directory was left in \(source)")
         }
         syncDirectory(of: target)
         removeTree(old)
     }
 
-    /// Removes a directory of plain files (what this writer makes).
+    /// Removes a directory this writer made: its own files (and their unfinished `.tmp-PID`
+    /// copies), then the directory if that left it empty. Anything else stays.
     static func removeTree(_ path: String) {
-        guard let d = opendir(path) else { unlink(path); return }
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { unlink("\(path)/\(name)") }
+        guard let names = entries(path) else { if isLeftover(path) { unlink(path) }; return }
+        for n in names where ownFiles.contains(n) || ownFiles.contains(where: { n.hasPrefix($0 + ".tmp-") }) {
+            unlink("\(path)/\(n)")
         }
-        closedir(d)
         rmdir(path)
+    }
+
+    /// A name Vamos gives unfinished work: `NAME.tmp-PID` or `NAME.old-PID`.
+    static func leftoverPID(_ name: String) -> Int32? {
+        for marker in [".tmp-", ".old-"] {
+            if let r = name.range(of: marker, options: .backwards), let pid = Int32(name[r.upperBound...]), pid > 0 { return pid }
+        }
+        return nil
+    }
+
+    static func isLeftover(_ path: String) -> Bool { leftoverPID(String(path.split(separator: "/").last ?? "")) != nil }
+
+    /// Removes what a killed run left: `BASE.tmp-PID` / `BASE.old-PID` entries in `dir` whose
+    /// process is gone (`bases`: the names they were for; nil: any step-NNNNNNNN or latest).
+    public static func removeLeftovers(in dir: String, bases: Set<String>?) {
+        for n in entries(dir) ?? [] {
+            guard let pid = leftoverPID(n), pid != getpid(), kill(pid, 0) == -1, errno == ESRCH else { continue }
+            let base = String(n[..<n.range(of: n.contains(".tmp-") ? ".tmp-" : ".old-", options: .backwards)!.lowerBound])
+            let ours = bases.map { $0.contains(base) } ?? (base == "latest" || isCheckpointName(base))
+            guard ours else { continue }
+            removeTree("\(dir)/\(n)")
+        }
+    }
+
+    /// `step-` and eight digits: the name of a checkpoint.
+    public static func isCheckpointName(_ n: String) -> Bool {
+        n.hasPrefix("step-") && n.count == 13 && n.dropFirst(5).allSatisfy(\.isNumber)
     }
 }

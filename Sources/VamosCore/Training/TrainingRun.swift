@@ -51,6 +51,7 @@ public final class TrainingRun {
             sourceVocabulary = try TrainingRun.complete(model.sourceVocabulary, latest + "/vocab.json")
             targetVocabulary = try TrainingRun.complete(model.targetVocabulary, latest + "/target_vocab.json")
             let data = try TrainingRun.encode(setup.corpus, sourceVocabulary, targetVocabulary, eos: modelConfig.eosTokenID)
+            try TrainingRun.checkLengths(data, setup.corpus, modelConfig)
             trainer = Trainer(parameters: try Parameters<Float>.load(model), data: data, options: o)
             let statePath = latest + "/trainer.json"
             guard var stateBytes = readFile(statePath) else { throw VamosError("\(latest): checkpoint has no trainer.json") }
@@ -86,8 +87,18 @@ public final class TrainingRun {
         sourceVocabulary = sv
         targetVocabulary = tv
         let data = try TrainingRun.encode(setup.corpus, sv, tv, eos: eos)
+        try TrainingRun.checkLengths(data, setup.corpus, modelConfig)
         var rng = SeededRandom(seed: o.seed)
         trainer = Trainer(parameters: Parameters<Float>.initialized(config: modelConfig, rng: &rng), data: data, options: o)
+    }
+
+    /// Every pair fits the model's positions (with its end-of-sentence; the decoder reads the start
+    /// token and the target), checked before the first step; the error names the corpus line.
+    static func checkLengths(_ data: [(source: [Int], target: [Int])], _ corpus: ParallelCorpus, _ c: ModelConfig) throws {
+        for (i, d) in data.enumerated() where max(d.source.count, d.target.count) > c.maxPositionEmbeddings {
+            let line = i < corpus.lines.count ? "line \(corpus.lines[i])" : "pair \(i + 1)"
+            throw VamosError("corpus \(line): \(max(d.source.count, d.target.count)) tokens with the end-of-sentence, more than the \(c.maxPositionEmbeddings) positions the model allows (max_position_embeddings)")
+        }
     }
 
     /// The trainer keeps four float32 copies of every parameter (weights, gradients, Adam's m and v).
@@ -152,7 +163,7 @@ public final class TrainingRun {
             var names: [String] = []
             while let e = readdir(d) {
                 let n = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if n.hasPrefix("step-") && !n.contains(".tmp") { names.append(n) }
+                if ModelWriter.isCheckpointName(n) && isDirectory("\(dir)/\(n)") { names.append(n) }
             }
             closedir(d)
             let keep = Set([name, previous.map { String($0.split(separator: "/").last!) } ?? name])
