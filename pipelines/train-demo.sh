@@ -21,6 +21,9 @@ trap 'rm -rf "$work"' EXIT
 python3 "$data/generate.py" --out "$work" > "$work/generate.log"
 cmp -s "$work/train.tsv" "$data/train.tsv" || { echo "train-demo.sh: the generator no longer makes data/demo-en-es/train.tsv" >&2; exit 1; }
 cmp -s "$work/test.tsv" "$data/test.tsv" || { echo "train-demo.sh: the generator no longer makes data/demo-en-es/test.tsv" >&2; exit 1; }
+# train replaces a model directory only when it holds nothing but a model: take back the files this
+# script adds beside the model (it writes them again below).
+for f in evaluation.json train.log steps.jsonl README.md; do rm -f "$out/$f"; done
 /usr/bin/time -v "$bin/train" --corpus "$data/train.tsv" --config "$data/architecture.json" --out "$out" \
   --steps 2500 --batch-size 64 --lr 1e-3 --warmup 300 --label-smoothing 0.1 --clip 1 --seed 1 --threads 2 \
   --checkpoint-every 500 --checkpoint-dir "$ckpt" --log "$ckpt/steps.jsonl" \

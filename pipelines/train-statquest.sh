@@ -9,6 +9,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VAMOS_BIN:-$here/.build/release}
 out=${1:-$here/models/statquest}
 data=$here/data/statquest
+# train replaces a model directory only when it holds nothing but a model: take back the README
+# this script put there last time (and only that one).
+if [ -f "$out/README.md" ] && cmp -s "$data/README.md" "$out/README.md"; then rm "$out/README.md"; fi
 "$bin/train" --corpus "$data/corpus.tsv" --config "$data/architecture.json" \
   --source-vocab "$data/vocab.json" --target-vocab "$data/target_vocab.json" \
   --out "$out" --steps 300 --batch-size 2 --lr 0.05 --warmup 10 --seed 1 --quiet

@@ -49,6 +49,13 @@ struct Encode: StageCommand {
         compute.apply()
         try StageIO.run(stage: "encode") {
             let context = StageContext(stage: "encode", model: try modelOptions.load(vocabularies: false)) { StageIO.warn("encode", $0) }
+            // A slice outside this model's layers is a usage error (exit 64), found before any input.
+            if let slice = try layers.map({ try LayerSlice(parsing: $0) }) {
+                do { _ = try slice.resolve(count: context.model.config.encoderLayers) } catch let e as VamosError {
+                    StageIO.warn("encode", e.message + " (see 'encode --help')")
+                    throw ExitCode.validationFailure
+                }
+            }
             var stage = try EncodeStage(context: context, keep: keep, trace: trace || traceFilter.isOn,
                                         layers: try layers.map { try LayerSlice(parsing: $0) })
             stage.traceFilter = traceFilter.filter

@@ -83,8 +83,9 @@ final class EncodeLayersTests: XCTestCase {
         let m = ["--model", Paths.model("marian")]
         assertStageError(try runProcess("encode", m + ["--layers", "x"], stdin: input), stage: "encode", status: 64, mentions: ["--layers", "'x'"])
         assertStageError(try runProcess("encode", m + ["--layers", "1:2:3"], stdin: input), stage: "encode", status: 64, mentions: ["--layers"])
-        assertStageError(try runProcess("encode", m + ["--layers", "3:"], stdin: input), stage: "encode", mentions: ["layer 3", "2 layers"])
-        assertStageError(try runProcess("encode", m + ["--layers", "2:1"], stdin: input), stage: "encode", mentions: ["start 2", "end 1"])
+        // Outside the model's layers, or backwards: usage errors (64), found before any input is read.
+        assertStageError(try runProcess("encode", m + ["--layers", "3:"], stdin: input), stage: "encode", status: 64, mentions: ["layer 3", "2 layers"])
+        assertStageError(try runProcess("encode", m + ["--layers", "2:1"], stdin: input), stage: "encode", status: 64, mentions: ["start 2", "end 1"])
         assertStageError(try runProcess("encode", m + ["--layers", "1:"], stdin: input), stage: "encode",
                          mentions: ["no tensor 'encoder_resid'", "--layers :1"])
         let half = try encode("marian", ["--layers", ":1"], input)

@@ -186,4 +186,26 @@ final class HardeningTests: XCTestCase {
         assertStageError(try runProcess("train", args), stage: "train", mentions: ["corpus line 2", "max_position_embeddings"])
         XCTAssertFalse(fm.fileExists(atPath: dir.appendingPathComponent("fresh").path))
     }
+
+    /// D12, D13: one-liners that say what is wrong; a FIFO given as a safetensors file is refused,
+    /// not waited on.
+    func testMessagesSayWhatIsWrong() throws {
+        assertStageError(try runProcess("embed", ["--model", Paths.root.appendingPathComponent("README.md").path], stdin: ""),
+                         stage: "embed", mentions: ["is a file, not a model directory"])
+        for slice in ["5:1", "5:7"] {
+            let r = try runProcess("encode", ["--model", tiny, "--layers", slice], stdin: "")
+            XCTAssertEqual(r.status, 64, "\(slice): \(r.err)")
+        }
+        let dir = try temporary()
+        let fifo = dir.appendingPathComponent("w.safetensors")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        let r = try runProcess("tensor", ["list", fifo.path], timeout: 20)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("not a regular file"), r.err)
+        // A header length of 2^63 is printed as it is.
+        let st = dir.appendingPathComponent("h.safetensors")
+        try Data([0, 0, 0, 0, 0, 0, 0, 0x80] + Array(repeating: 0x20, count: 8)).write(to: st)
+        let h = try runProcess("tensor", ["list", st.path])
+        XCTAssertTrue(h.err.contains("header length 9223372036854775808"), h.err)
+    }
 }

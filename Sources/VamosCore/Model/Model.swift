@@ -32,7 +32,10 @@ public final class Model: @unchecked Sendable {
         let dir = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
         self.directory = dir
         name = dir.split(separator: "/").last.map(String.init) ?? dir
-        guard isDirectory(dir) else { throw VamosError("model directory '\(dir)' does not exist") }
+        guard isDirectory(dir) else {
+            throw VamosError(fileExists(dir) ? "'\(dir)' is a file, not a model directory (--model takes the directory holding config.json)"
+                                             : "model directory '\(dir)' does not exist")
+        }
         let configPath = dir + "/config.json"
         guard var configBytes = readFile(configPath) else {
             throw VamosError("model directory '\(dir)' has no config.json")

@@ -51,11 +51,15 @@ public final class SafeTensorsFile: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw VamosError("\(path): cannot open (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw VamosError("\(path): cannot stat") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw VamosError("\(path): not a regular file (a safetensors file is memory-mapped, so a pipe, FIFO or device cannot hold one)")
+        }
         let size = Int(st.st_size)
         guard size >= 8 else {
             throw VamosError("\(path): \(size) bytes is too short for a safetensors file (8-byte header length missing)")
@@ -67,10 +71,11 @@ public final class SafeTensorsFile: @unchecked Sendable {
         var ok = false
         defer { if !ok { munmap(p, size) } }
 
-        let n = Int(UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)).clamped(to: UInt64(Int.max)))
-        guard n <= SafeTensorsFile.maxHeaderBytes else {
-            throw VamosError("\(path): header length \(n) exceeds the safetensors limit of \(SafeTensorsFile.maxHeaderBytes) bytes")
+        let claimed = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        guard claimed <= UInt64(SafeTensorsFile.maxHeaderBytes) else {
+            throw VamosError("\(path): header length \(claimed) exceeds the safetensors limit of \(SafeTensorsFile.maxHeaderBytes) bytes")
         }
+        let n = Int(claimed)
         guard n <= size - 8 else {
             throw VamosError("\(path): header length \(n) runs past the end of the \(size)-byte file")
         }

@@ -110,6 +110,9 @@ public struct LayerSlice: Equatable, Sendable, CustomStringConvertible {
         guard parts.count == 2 else { throw VamosError("--layers: '\(text)' is not a slice a:b of layer numbers (e.g. 0:2, 1:, :1)") }
         start = try bound(parts[0])
         end = try bound(parts[1])
+        if let a = start, let b = end, (a >= 0) == (b >= 0), a > b {
+            throw VamosError("--layers '\(text)': the start \(a) is after the end \(b)")
+        }
     }
 
     public var description: String { "\(start.map(String.init) ?? ""):\(end.map(String.init) ?? "")" }
