@@ -29,6 +29,16 @@ struct Tokenize: StageCommand {
     @Flag(name: .long, help: "Do not report unknown words on stderr.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "What an unknown word is: warn (on stderr, then <unk>) or error (exit 1 naming it).",
+        discussion: "Either way the document records them in source.unknown (position and word) when there are any.",
+        valueName: "warn|error"))
+    var unknown = "warn"
+
+    func validate() throws {
+        guard ["warn", "error"].contains(unknown) else { throw ValidationError("--unknown must be warn or error") }
+    }
+
     func run() throws {
         StageIO.setUp()
         compute.apply()
@@ -40,6 +50,9 @@ struct Tokenize: StageCommand {
                 let line = lines.line
                 do {
                     let (doc, unknown) = try stage.run(text: text)
+                    if self.unknown == "error" && !unknown.isEmpty {
+                        throw VamosError("unknown word(s) \(unknown.map { "'\($0)'" }.joined(separator: ", ")): not in the vocabulary of model '\(stage.context.model.name)' (--unknown error)")
+                    }
                     if !quiet && !unknown.isEmpty {
                         StageIO.warn("tokenize", "input line \(line): unknown word(s) \(unknown.map { "'\($0)'" }.joined(separator: ", ")) → <unk>")
                     }

@@ -208,4 +208,20 @@ final class HardeningTests: XCTestCase {
         let h = try runProcess("tensor", ["list", st.path])
         XCTAssertTrue(h.err.contains("header length 9223372036854775808"), h.err)
     }
+
+    /// Unknown words are carried in the document (source.unknown), only when there are some;
+    /// `--unknown error` refuses the line.
+    func testUnknownWordsAreCarriedInTheDocument() throws {
+        let demo = Paths.root.appendingPathComponent("models/demo-en-es").path
+        let r = try runProcess("tokenize", ["--model", demo, "--quiet"], stdin: "the elephant eats\nthe cats eat\n")
+        XCTAssertEqual(r.status, 0, r.err)
+        let lines = r.out.split(separator: "\n")
+        XCTAssertTrue(lines[0].contains(#""unknown":[{"position":1,"word":"elephant"}]"#), String(lines[0]))
+        XCTAssertFalse(lines[1].contains("unknown"), "no field without unknown words")
+        let e = try runProcess("tokenize", ["--model", demo, "--unknown", "error"], stdin: "the cats eat\nthe elephant eats\n")
+        assertStageError(e, stage: "tokenize", mentions: ["input line 2", "'elephant'", "--unknown error"], goodLines: 1)
+        XCTAssertEqual(try runProcess("tokenize", ["--model", demo, "--unknown", "maybe"], stdin: "").status, 64)
+        let opus = try runProcess("tokenize", ["--model", Paths.model("opus-en-es"), "--quiet"], stdin: "hello zzqx\n")
+        XCTAssertTrue(opus.out.contains(#""unknown":[{"position":"#), opus.out)
+    }
 }

@@ -20,15 +20,17 @@ public struct TokenizeStage {
         let vocab = model.sourceVocabulary
         if let tokenizer = model.tokenizer {
             let encoding = try tokenizer.encode(text)
-            return (document(text: text, tokens: encoding.ids.map { vocab[$0] }, ids: encoding.ids), encoding.unknown)
+            return (document(text: text, tokens: encoding.ids.map { vocab[$0] }, ids: encoding.ids,
+                             unknown: Array(zip(encoding.unknownPositions, encoding.unknown))), encoding.unknown)
         }
         let words = (lowercase ? text.lowercased() : text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        var tokens: [String] = [], ids: [Int] = [], unknown: [String] = []
+        var tokens: [String] = [], ids: [Int] = [], unknown: [String] = [], positions: [Int] = []
         for word in words {
             if let id = vocab.id(of: word) {
                 tokens.append(word)
                 ids.append(id)
             } else if let unk = vocab.unknownID {
+                positions.append(ids.count)
                 unknown.append(word)
                 tokens.append(vocab[unk])
                 ids.append(unk)
@@ -41,17 +43,24 @@ public struct TokenizeStage {
             tokens.append(vocab[eos])
             ids.append(eos)
         }
-        return (document(text: text, tokens: tokens, ids: ids), unknown)
+        return (document(text: text, tokens: tokens, ids: ids, unknown: Array(zip(positions, unknown))), unknown)
     }
 
-    func document(text: String, tokens: [String], ids: [Int]) -> Document {
+    /// `source.unknown` — `[{"position": i, "word": w}]`, where `tokens[i]` is `<unk>` for the word
+    /// or piece `w` of the text — is written only when there are unknown words, so that other
+    /// documents keep their bytes.
+    func document(text: String, tokens: [String], ids: [Int], unknown: [(Int, String)] = []) -> Document {
         var doc = Document(stage: context.stage)
         context.adopt(&doc)
-        doc.setSide("source", JSONObject([
+        var source = JSONObject([
             ("text", .string(text)),
             ("tokens", .array(tokens.map { .string($0) })),
             ("ids", .array(ids.map { .int($0) })),
-        ]))
+        ])
+        if !unknown.isEmpty {
+            source["unknown"] = .array(unknown.map { .object(JSONObject([("position", .int($0.0)), ("word", .string($0.1))])) })
+        }
+        doc.setSide("source", source)
         return doc
     }
 }

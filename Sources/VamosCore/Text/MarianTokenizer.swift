@@ -34,6 +34,8 @@ public struct MarianTokenizer: Sendable {
         public var tokens: [String]
         public var ids: [Int]
         public var unknown: [String]
+        /// Where each unknown piece is in `tokens`/`ids`.
+        public var unknownPositions: [Int] = []
     }
 
     /// `separate`: `tokenizer_config.json`'s `separate_vocabs`.
@@ -85,20 +87,21 @@ public struct MarianTokenizer: Sendable {
             if let code { tokens.append(code) }
             tokens += try spm.encode(rest)
         }
-        var ids: [Int] = [], unknown: [String] = []
+        var ids: [Int] = [], unknown: [String] = [], positions: [Int] = []
         for token in tokens {
             if let special = specialTokens.first(where: { $0.token == token }) {
                 ids.append(special.id)
             } else if let id = vocabulary.exactID(of: token) {
                 ids.append(id)
             } else {
+                positions.append(ids.count)
                 ids.append(unknownID)
                 unknown.append(token)
             }
         }
         tokens.append(sourceVocabulary[eosID])
         ids.append(eosID)
-        return Encoding(tokens: tokens, ids: ids, unknown: unknown)
+        return Encoding(tokens: tokens, ids: ids, unknown: unknown, unknownPositions: positions)
     }
 
     /// The text cut around every special token written in it (`tokens_trie.split`), empty pieces dropped.
