@@ -224,4 +224,36 @@ final class HardeningTests: XCTestCase {
         let opus = try runProcess("tokenize", ["--model", Paths.model("opus-en-es"), "--quiet"], stdin: "hello zzqx\n")
         XCTAssertTrue(opus.out.contains(#""unknown":[{"position":"#), opus.out)
     }
+
+    /// D5: --resume continues exactly or not at all: changed options, a reordered corpus and a
+    /// hand-edited trainer.json are refused, naming what changed.
+    func testResumeRefusesWhatItCannotContinueExactly() throws {
+        let dir = try temporary()
+        let corpus = dir.appendingPathComponent("c.tsv")
+        try "let's go\tvamos\nto go\tir\n".write(to: corpus, atomically: true, encoding: .utf8)
+        let base = ["--corpus", corpus.path, "--config", Paths.root.appendingPathComponent("data/statquest/architecture.json").path,
+                    "--out", dir.appendingPathComponent("m").path, "--quiet", "--checkpoint-every", "2", "--batch-size", "2"]
+        XCTAssertEqual(try runProcess("train", base + ["--steps", "3"]).status, 0)
+        // Longer, with the same options: fine.
+        XCTAssertEqual(try runProcess("train", base + ["--steps", "5", "--resume"]).status, 0)
+        for (extra, mention) in [(["--lr", "0.01"], "--lr was 0.001, now 0.01"), (["--warmup", "7"], "--warmup was 100, now 7"),
+                                 (["--label-smoothing", "0.1"], "--label-smoothing was 0.0, now 0.1")] {
+            assertStageError(try runProcess("train", base + ["--steps", "9", "--resume"] + extra), stage: "train", mentions: [mention])
+        }
+        let bigger = base.map { $0 == "2" ? "1" : $0 }  // --batch-size 1 (and --checkpoint-every 1)
+        assertStageError(try runProcess("train", bigger + ["--steps", "9", "--resume"]), stage: "train", mentions: ["--batch-size was 2, now 1"])
+        try "to go\tir\nlet's go\tvamos\n".write(to: corpus, atomically: true, encoding: .utf8)
+        assertStageError(try runProcess("train", base + ["--steps", "9", "--resume"]), stage: "train", mentions: ["not the one the checkpoint was trained on"])
+        try "let's go\tvamos\nto go\tir\n".write(to: corpus, atomically: true, encoding: .utf8)
+        let checkpoints = dir.appendingPathComponent("m.checkpoints")
+        let latest = try String(contentsOf: checkpoints.appendingPathComponent("latest"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let state = checkpoints.appendingPathComponent(latest).appendingPathComponent("trainer.json")
+        let original = try String(contentsOf: state, encoding: .utf8)
+        for (key, value) in [("step", "1000000000000000"), ("epoch", "4611686018427387904")] {
+            let edited = original.replacingOccurrences(of: #""\#(key)" *: *[0-9]+"#, with: "\"\(key)\": \(value)", options: .regularExpression)
+            XCTAssertNotEqual(edited, original)
+            try edited.write(to: state, atomically: true, encoding: .utf8)
+            assertStageError(try runProcess("train", base + ["--steps", "9", "--resume"]), stage: "train", mentions: ["'\(key)'"])
+        }
+    }
 }

@@ -15,13 +15,13 @@ public struct ConfigDecoder {
 
     public func has(_ key: String) -> Bool { object[key].map { !$0.isNull } ?? false }
 
-    public func int(_ key: String, default value: Int? = nil, min: Int = 0) throws -> Int {
+    public func int(_ key: String, default value: Int? = nil, min: Int = 0, max: Int = Int.max) throws -> Int {
         guard let v = object[key], !v.isNull else {
             guard let value else { throw VamosError("\(file): missing required key '\(key)'") }
             return value
         }
-        guard let i = v.intValue, i >= min else {
-            throw fail(key, min > 0 ? "a positive integer" : "an integer ≥ \(min)")
+        guard let i = v.intValue, i >= min, i <= max else {
+            throw fail(key, max < Int.max ? "an integer from \(min) to \(max)" : min > 0 ? "a positive integer" : "an integer ≥ \(min)")
         }
         return i
     }

@@ -100,11 +100,33 @@ public final class Trainer {
 
     /// The trainer's own state, as trainer.json holds it.
     public var state: JSONObject {
-        JSONObject([
+        var s = JSONObject([
             ("step", .int(step)), ("epoch", .int(epoch)), ("cursor", .int(cursor)),
             ("optimizer_step", .int(optimizer.step)), ("seed", .string(String(options.seed))),
-            ("data_size", .int(data.count)),
+            ("data_size", .int(data.count)), ("data_sha256", .string(dataHash)),
         ])
+        for (key, _, value) in resumeOptions { s[key] = .string(value) }
+        return s
+    }
+
+    /// What a resumed run must share with the one it continues to compute the same steps (the
+    /// number of steps may grow): trainer.json key, option, value as text.
+    var resumeOptions: [(String, String, String)] {
+        [("batch_size", "--batch-size", String(options.batchSize)), ("lr", "--lr", formatFloat(options.learningRate)),
+         ("warmup", "--warmup", String(options.warmup)), ("label_smoothing", "--label-smoothing", formatFloat(options.labelSmoothing)),
+         ("clip", "--clip", formatFloat(options.clipNorm)), ("weight_decay", "--weight-decay", formatFloat(options.weightDecay))]
+    }
+
+    /// SHA-256 of the encoded pairs in corpus order: a reordered or edited corpus of the same size differs.
+    var dataHash: String {
+        var bytes: [UInt8] = []
+        for (s, t) in data {
+            for side in [s, t] {
+                for id in side { withUnsafeBytes(of: Int64(id).littleEndian) { bytes.append(contentsOf: $0) } }
+                bytes.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+            }
+        }
+        return SHA256.hex(bytes)
     }
 
     /// Adam's moments, as optimizer.safetensors holds them.
@@ -125,11 +147,24 @@ public final class Trainer {
         guard try d.string("seed", default: "") == String(options.seed) else {
             throw VamosError("\(file): the checkpoint was trained with seed \(try d.string("seed", default: "?")), not \(options.seed)")
         }
-        step = try d.int("step")
-        epoch = try d.int("epoch")
-        cursor = try d.int("cursor")
+        // Resuming continues exactly, or not at all: what changed is named.
+        var changed: [String] = []
+        for (key, option, value) in resumeOptions {
+            if let was = state[key]?.stringValue, was != value { changed.append("\(option) was \(was), now \(value)") }
+        }
+        if !changed.isEmpty {
+            throw VamosError("\(file): --resume would not continue the run exactly: \(changed.joined(separator: "; ")) (resume with the options it was started with, or train afresh)")
+        }
+        if let was = state["data_sha256"]?.stringValue, was != dataHash {
+            throw VamosError("\(file): the corpus is not the one the checkpoint was trained on (same number of pairs, other pairs or another order); --resume needs the same corpus")
+        }
+        step = try d.int("step", min: 0, max: 1 << 40)
+        optimizer.step = try d.int("optimizer_step", min: 0, max: step)
+        cursor = try d.int("cursor", min: 0)
         guard cursor < max(1, data.count) else { throw VamosError("\(file): 'cursor' \(cursor) is past the corpus") }
-        optimizer.step = try d.int("optimizer_step")
+        // Every epoch but the current one took at least one step of `batchSize` pairs.
+        let maxEpoch = step * options.batchSize / max(1, data.count) + 1
+        epoch = try d.int("epoch", min: 0, max: maxEpoch)
         for n in parameters.names {
             optimizer.m[n] = try optimizerFile.tensor("m.\(n)", expectedShape: parameters.shapes[n]!).data
             optimizer.v[n] = try optimizerFile.tensor("v.\(n)", expectedShape: parameters.shapes[n]!).data
