@@ -5,7 +5,7 @@ SWIFT      ?= swift
 BUILD_FLAGS = -c release -Xswiftc -enable-testing
 BIN         = .build/release
 
-.PHONY: all deps build test demo golden reference opus-reference check-html check-arm bench clean
+.PHONY: all deps build test demo golden reference opus-reference check-html check-arm bench fuzz clean
 
 all: build
 
@@ -32,6 +32,12 @@ check-html: build
 # The kernels built for x86-64 and for arm64 (NEON, under qemu-user) give the same bits.
 check-arm:
 	scripts/check-kernels-cross.sh
+
+# libFuzzer targets (Fuzz/: the document reader, safetensors, config/vocab) under AddressSanitizer,
+# each for FUZZ_SECONDS (default 60); findings in Fuzz/findings/. docs/ROBUSTNESS.md. Not part of make test.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 # Rewrites Tests/Golden/<stage>/*.expected from the current code (then review the diff; the goldens
 # are also checked against the PyTorch reference, so a regenerated golden cannot drift from it).
