@@ -10,9 +10,9 @@ let targets = ["fuzz-document", "fuzz-safetensors", "fuzz-config"]
 let package = Package(
     name: "VamosFuzz",
     dependencies: [.package(path: ".build/vamos")],
-    targets: targets.map {
+    targets: [.target(name: "FuzzDriver")] + targets.map {
         // lld: gold cannot link libFuzzer's runtime beside SwiftPM's renamed main.
-        .executableTarget(name: $0, dependencies: [.product(name: "VamosCore", package: "vamos")],
+        .executableTarget(name: $0, dependencies: ["FuzzDriver", .product(name: "VamosCore", package: "vamos")],
                           linkerSettings: [.unsafeFlags(["-use-ld=lld"])])
     }
 )

@@ -360,6 +360,22 @@ int close(vt_scanner *s, uint8_t c) {
     return VT_MORE;
 }
 
+// A string (a key, or a value) starts at its opening quote.
+int startString(vt_scanner *s, bool key) {
+    s->mode = M_STRING;
+    s->strKey = key;
+    s->strStart = s->out.size();
+    s->strChars = 0;
+    s->strEntry = false;
+    s->strEscaped = false;
+    s->strCanonical = true;
+    s->esc = 0;
+    s->wantLow = 0;
+    if (key) s->keyText.clear();
+    s->out += '"';
+    return VT_MORE;
+}
+
 // A value starts with byte `c` where one is expected.
 int valueStart(vt_scanner *s, uint8_t c) {
     Level &l = s->levels.back();
@@ -375,17 +391,7 @@ int valueStart(vt_scanner *s, uint8_t c) {
     case '{': case '[':
         return open(s, c);
     case '"':
-        s->mode = M_STRING;
-        s->strKey = false;
-        s->strStart = s->out.size();
-        s->strChars = 0;
-        s->strEntry = false;
-        s->strEscaped = false;
-        s->strCanonical = true;
-        s->esc = 0;
-        s->wantLow = 0;
-        s->out += '"';
-        return VT_MORE;
+        return startString(s, false);
     case 't': s->literal = "true"; break;
     case 'f': s->literal = "false"; break;
     case 'n': s->literal = "null"; break;
@@ -545,20 +551,7 @@ int structural(vt_scanner *s, uint8_t c) {
     char d[16];
     switch (l.state) {
     case KEY_OR_END: case KEY:
-        if (c == '"') {
-            s->mode = M_STRING;
-            s->strKey = true;
-            s->strStart = s->out.size();
-            s->strChars = 0;
-            s->strEntry = false;
-            s->strEscaped = false;
-            s->strCanonical = true;
-            s->esc = 0;
-            s->wantLow = 0;
-            s->keyText.clear();
-            s->out += '"';
-            return VT_MORE;
-        }
+        if (c == '"') return startString(s, true);
         if (c == '}' && l.state == KEY_OR_END) return close(s, c);
         if (c == '}') return fail(s, "a comma before '}' is not JSON (no trailing commas)");
         if (c == '\'') return fail(s, "single quotes are not JSON: keys take double quotes");
