@@ -81,26 +81,12 @@ public struct LimitOptions: ParsableArguments {
     }
 
     public func apply() {
-        let env = ProcessInfoLite.environment
-        if let v = maxDocumentBytes ?? env["VAMOS_MAX_DOCUMENT_BYTES"].flatMap({ UInt64($0) }), v > 0 {
+        func env(_ name: String) -> UInt64? { getenv(name).flatMap { UInt64(String(cString: $0)) } }
+        if let v = maxDocumentBytes ?? env("VAMOS_MAX_DOCUMENT_BYTES"), v > 0 {
             ReadLimits.current.maxDocumentBytes = v
         }
-        if let v = maxTensorElements ?? env["VAMOS_MAX_TENSOR_ELEMENTS"].flatMap({ UInt64($0) }) {
+        if let v = maxTensorElements ?? env("VAMOS_MAX_TENSOR_ELEMENTS") {
             ReadLimits.current.maxTensorElements = v
         }
-    }
-}
-
-/// The environment without Foundation.
-enum ProcessInfoLite {
-    static var environment: [String: String] {
-        var result: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return result
     }
 }

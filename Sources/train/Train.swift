@@ -138,18 +138,7 @@ struct Train: StageCommand {
 
 /// A line to stderr; a failure (closed, full) is an error, never a signal.
 func say(_ text: String) throws {
-    try writeAll(2, Array(text.utf8), what: "stderr")
-}
-
-/// Every byte to `fd`, or an error naming `what` and the reason.
-func writeAll(_ fd: Int32, _ bytes: [UInt8], what: String) throws {
-    var off = 0
-    while off < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else { throw VamosError("cannot write to \(what) (\(String(cString: strerror(n < 0 ? errno : ENOSPC))))") }
-        off += n
-    }
+    try writeAllBytes(2, Array(text.utf8), path: "stderr")
 }
 
 /// Progress on stderr (a live line on a terminal) and the optional JSONL log.
@@ -183,7 +172,7 @@ final class Progress {
                 ("grad_norm", .float(r.gradientNorm)), ("tokens", .int(r.tokens)), ("epoch", .int(r.epoch)),
                 ("elapsed", .number(String(format: "%.3f", elapsed))),
             ])))
-            try writeAll(log, Array((line + "\n").utf8), what: "--log \(logPath)")
+            try writeAllBytes(log, Array((line + "\n").utf8), path: "--log \(logPath)")
         }
         if live {
             let done = r.step - start

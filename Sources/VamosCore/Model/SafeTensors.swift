@@ -284,8 +284,9 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
     syncDirectory(of: target)
 }
 
-/// Every byte to `fd`; the error gives the reason (ENOSPC: "No space left on device").
-func writeAllBytes(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+/// Every byte to `fd`; the error names `path` (a file, or "stderr", "--log FILE") and gives the
+/// reason (ENOSPC: "No space left on device").
+public func writeAllBytes(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
     var written = 0
     while written < bytes.count {
         let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
