@@ -63,15 +63,16 @@ public final class Model: @unchecked Sendable {
         }
         let vocabPath = dir + "/vocab.json"
         guard var vocabBytes = readFile(vocabPath) else { throw VamosError("model directory '\(dir)' has no vocab.json") }
-        let vocabJSON = try JSONCodec.parse(bytes: &vocabBytes, what: vocabPath)
-        sourceVocabulary = try Vocabulary(json: vocabJSON, file: vocabPath, size: config.vocabSize)
+        sourceVocabulary = try Vocabulary(bytes: &vocabBytes, file: vocabPath, size: config.vocabSize)
         let targetPath = dir + "/target_vocab.json"
         let separate = fileExists(targetPath)
         if var targetBytes = readFile(targetPath) {
-            targetVocabulary = try Vocabulary(json: try JSONCodec.parse(bytes: &targetBytes, what: targetPath),
-                                              file: targetPath, size: config.decoderVocabSize)
+            targetVocabulary = try Vocabulary(bytes: &targetBytes, file: targetPath, size: config.decoderVocabSize)
+        } else if config.decoderVocabSize == config.vocabSize {
+            targetVocabulary = sourceVocabulary  // one file, one size: the same vocabulary
         } else {
-            targetVocabulary = try Vocabulary(json: vocabJSON, file: vocabPath, size: config.decoderVocabSize)
+            guard var again = readFile(vocabPath) else { throw VamosError("model directory '\(dir)' has no vocab.json") }
+            targetVocabulary = try Vocabulary(bytes: &again, file: vocabPath, size: config.decoderVocabSize)
         }
         tokenizer = try Model.loadTokenizer(dir, config: config, source: sourceVocabulary, target: targetVocabulary,
                                             separate: separate)

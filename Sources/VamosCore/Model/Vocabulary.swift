@@ -33,13 +33,28 @@ public struct Vocabulary: @unchecked Sendable {
         return d
     }
 
+    /// vocab.json's bytes: the flat object most files are (VocabularyReader), else the general reader.
+    public init(bytes: inout [UInt8], file: String, size: Int) throws {
+        if let pairs = VocabularyReader.flatPairs(bytes) {
+            try self.init(pairs: pairs, file: file, size: size)
+        } else {
+            try self.init(json: try JSONCodec.parse(bytes: &bytes, what: file), file: file, size: size)
+        }
+    }
+
     public init(json: JSON, file: String, size: Int) throws {
         guard let obj = json.objectValue else { throw VamosError("\(file): expected a JSON object token → id") }
+        try self.init(pairs: obj.pairs.map { pair -> (String, Int) in
+            guard let id = pair.1.intValue else { throw VamosError("\(file): id of '\(pair.0)' is not an integer") }
+            return (pair.0, id)
+        }, file: file, size: size)
+    }
+
+    init(pairs: [(String, Int)], file: String, size: Int) throws {
         var tokens = [String?](repeating: nil, count: size)
         var order: [Int] = []
         order.reserveCapacity(min(size, 1 << 20))
-        for (token, value) in obj.pairs {
-            guard let id = value.intValue else { throw VamosError("\(file): id of '\(token)' is not an integer") }
+        for (token, id) in pairs {
             guard id >= 0 && id < size else {
                 throw VamosError("\(file): id \(id) of '\(token)' is outside the model's vocabulary size \(size)")
             }
