@@ -5,7 +5,7 @@
 // creates it), so that its identity does not depend on where the repository is checked out.
 import PackageDescription
 
-let targets = ["fuzz-document", "fuzz-safetensors", "fuzz-config"]
+let targets = ["fuzz-document", "fuzz-safetensors", "fuzz-config", "fuzz-sentencepiece"]
 
 let package = Package(
     name: "VamosFuzz",

@@ -46,20 +46,27 @@ struct HTML: ParsableCommand {
     @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
         abstract: "Writes one HTML page showing a whole run: the sentence, the words chosen step by step, every attention heatmap, each stage's tensors.",
-        discussion: "FILE… are the stages' documents in order (pipelines/inspect.sh keeps them); the first document of each is shown.")
+        discussion: """
+            FILE… are the stages' documents in order (pipelines/inspect.sh keeps them); the first document of each is shown. \
+            Without FILE, every document on stdin is one stage's, in pipeline order \
+            (e.g. cat tok.jsonl emb.jsonl pos.jsonl enc.jsonl dec.jsonl | tensor html --out page.html).
+            """)
 
-    @Argument(help: "The stage documents, in pipeline order.") var files: [String]
+    @Argument(help: "The stage documents, in pipeline order (none: the documents on stdin).") var files: [String] = []
     @Option(help: ArgumentHelp("The page to write.", valueName: "file")) var out = "index.html"
     @Option(help: ArgumentHelp("Directory of the SVG files, relative to the page, for links ('' for none).", valueName: "dir"))
     var attentionDir = "attention"
     @OptionGroup var digits: Precision
     var precision: Int { digits.precision }
 
-    func validate() throws { guard !files.isEmpty else { throw ValidationError("expected the stage documents (FILE…)") } }
-
     func run() throws {
         limits.apply()
         var stages: [(name: String, doc: Document)] = []
+        if files.isEmpty {
+            let reader = try InspectInput.stdin.open()
+            while let doc = try reader.next() { stages.append((doc.stage ?? "document \(reader.count)", doc)) }
+            guard !stages.isEmpty else { throw VamosError("stdin: no document (give the stage documents as FILE…, or on stdin)") }
+        }
         for path in files {
             let reader = try InspectInput(path: path).open()
             guard let doc = try reader.next() else { throw VamosError("\(path): no document") }

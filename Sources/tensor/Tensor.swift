@@ -19,8 +19,9 @@ struct TensorCommand: ParsableCommand {
         abstract: "Looks inside Vamos documents and .safetensors files: tables, statistics, diffs, .npy, attention heatmaps, an HTML report.",
         discussion: """
             Every subcommand reads a document stream on stdin, or the file given as its first \
-            argument: a document file (.jsonl, .json, .ndjson; '-' is stdin) or a .safetensors file \
-            (read as one document holding its tensors, e.g. models/statquest/model.safetensors).
+            (or last) argument: a document file (.jsonl, .json, .ndjson; '-' is stdin) or a .safetensors file \
+            (read as one document holding its tensors, e.g. models/statquest/model.safetensors). \
+            diff takes two inputs; html takes the stage documents as files or on stdin.
             Exit status: 0 success (diff: equal within tolerance), 1 diff: different, 2 bad input or usage.
             """,
         subcommands: [Show.self, List.self, Stats.self, Get.self, Diff.self, Steps.self, Attention.self, HTML.self, Convert.self])
@@ -51,10 +52,13 @@ struct TensorCommand: ParsableCommand {
 }
 
 /// `[FILE] [NAME…]`: a leading argument ending in .safetensors, .jsonl, .json or .ndjson (or `-`)
-/// is the input; the rest are tensor names.
+/// is the input; the rest are tensor names. `NAME… FILE` (the file last) is read the same way.
 func splitInput(_ arguments: [String]) -> (InspectInput, [String]) {
     if let first = arguments.first, InspectInput.isFileArgument(first) {
         return (InspectInput(path: first), Array(arguments.dropFirst()))
+    }
+    if arguments.count > 1, let last = arguments.last, InspectInput.isFileArgument(last) {
+        return (InspectInput(path: last), Array(arguments.dropLast()))
     }
     return (.stdin, arguments)
 }

@@ -38,7 +38,7 @@ struct Train: StageCommand {
     @Flag(help: "Continue from the latest checkpoint.") var resume = false
     @Option(help: ArgumentHelp("Append one JSON line per step (step, loss, lr, grad_norm, …).", valueName: "file")) var log: String?
     @OptionGroup var compute: ComputeOptions
-    @Flag(help: "No progress line, no start and end lines on stderr (errors still are).") var quiet = false
+    @Flag(help: "No progress line and no end line on stderr (errors still are). The start line is printed only when stderr is a terminal.") var quiet = false
 
     func validate() throws {
         guard !out.isEmpty else { throw ValidationError("--out must name a directory") }
@@ -105,7 +105,11 @@ struct Train: StageCommand {
         setup.options.seed = seed
         let run = try TrainingRun(setup)
         let progress = try Progress(total: steps, start: run.trainer.step, live: !quiet && isatty(2) != 0, logPath: log)
-        if !quiet { try say("train: \(run.trainer.parameters.count) parameters, \(run.trainer.data.count) pairs, from step \(run.trainer.step)\n") }
+        // The start line only for a person watching (stderr a terminal, as the live progress line):
+        // in a log or a pipe, an error that comes later is then the one line on stderr.
+        if !quiet && isatty(2) != 0 {
+            try say("train: \(run.trainer.parameters.count) parameters, \(run.trainer.data.count) pairs, from step \(run.trainer.step)\n")
+        }
         try run.run { try progress.report($0) }
         try progress.finish()
         try run.writeModel()

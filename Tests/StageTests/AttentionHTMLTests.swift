@@ -97,6 +97,15 @@ final class AttentionHTMLTests: XCTestCase {
         XCTAssertEqual(x.counts["svg"], svgs.count, "one inline heatmap per SVG file")
         let page = String(decoding: html, as: UTF8.self)
         for svg in svgs { XCTAssertTrue(page.contains("href=\"attention/\(svg)\""), "link to \(svg)") }
+        // The same documents on stdin (no FILE): the same page.
+        var stdin = Data()
+        for f in ["1-tokenize.jsonl", "2-embed.jsonl", "3-posenc.jsonl", "4-encode.jsonl", "5-decode.jsonl", "6-detokenize.jsonl"] {
+            stdin += try Data(contentsOf: out.appendingPathComponent(f))
+        }
+        let again = out.appendingPathComponent("again.html")
+        let viaStdin = try runProcess("tensor", ["html", "--out", again.path], stdin: stdin)
+        XCTAssertEqual(viaStdin.status, 0, viaStdin.err)
+        XCTAssertEqual(try Data(contentsOf: again), html, "tensor html on stdin writes the page the files give")
         let translation = try String(contentsOf: out.appendingPathComponent("6-detokenize.txt"), encoding: .utf8)
             .trimmingCharacters(in: .newlines)
         XCTAssertTrue(page.contains("<code id=\"translation\">\(translation)</code>"), "translation \(translation)")

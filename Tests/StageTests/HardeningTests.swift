@@ -42,6 +42,11 @@ final class HardeningTests: XCTestCase {
         assertStageError(missing, stage: "train", mentions: ["--log", "cannot open", "No such file"])
         let directory = try runProcess("train", try trainArguments(dir) + ["--log", dir.path])
         assertStageError(directory, stage: "train", mentions: ["--log", "Is a directory"])
+        // The --dev report to a full stdout: exit 1 with the reason, not 0.
+        let dev = dir.appendingPathComponent("c.tsv").path
+        let report = try runProcess("/bin/sh", ["-c", "'\(train)' \(args) --quiet --dev '\(dev)' > /dev/full"])
+        XCTAssertEqual(report.status, 1, report.err)
+        XCTAssertEqual(report.errLines, ["train: cannot write to stdout (No space left on device)"], report.err)
     }
 
     /// D9: a write error in `tensor` is status 2 (1 is diff's "different"), naming the subcommand.

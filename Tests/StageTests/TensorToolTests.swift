@@ -59,6 +59,23 @@ final class TensorToolTests: XCTestCase {
         ])
     }
 
+    /// Masked scores (-3.4028235e+38) are shown as masked and left out of every summary; show and
+    /// stats agree (issue 11).
+    func testMaskedEntriesAreShownAsMaskedAndLeftOutOfSummaries() throws {
+        let doc = handDocument(#""s":{"shape":[2,2],"axes":["query","key"],"data":[1,-3.4028235e+38,2,3]},"all":{"shape":[1],"data":[-3.4028235e+38]}"#)
+        let stats = try tensorTool(["stats", "--precision", "3"], stdin: doc)
+        XCTAssertEqual(stats.status, 0, stats.err)
+        XCTAssertEqual(stats.outLines.count, 2)
+        XCTAssertTrue(stats.outLines[0].hasPrefix("s [2, 2] (query × key)  n 3  masked 1  min 1.000 at [0, 0]"), stats.outLines[0])
+        XCTAssertTrue(stats.outLines[0].hasSuffix("mean 2.000  std 0.816  norm 3.742  zeros 0"), stats.outLines[0])
+        XCTAssertEqual(stats.outLines[1], "all [1]  n 0  masked 1")
+        let show = try tensorTool(["show", "s", "--precision", "3"], stdin: doc)
+        XCTAssertEqual(show.status, 0, show.err)
+        XCTAssertEqual(show.outLines[0], "s [2, 2] (query × key)  min 1.000  max 3.000  mean 2.000  std 0.816  masked 1")
+        XCTAssertTrue(show.outLines.contains { $0.contains("masked") && $0.contains("1.000") && !$0.contains("e+38") }, show.out)
+        XCTAssertFalse(show.out.contains("3402823") || stats.out.contains("3402823"), "no mask value printed as a number")
+    }
+
     // MARK: .safetensors
 
     /// list, show, stats and get read a model's weights by path.
@@ -75,6 +92,10 @@ final class TensorToolTests: XCTestCase {
         XCTAssertTrue(show.outLines[0].hasPrefix("final_logits_bias [1, 4]  min "), show.out)
         XCTAssertEqual(show.outLines.count, 3)
 
+        // NAME FILE (the file last) reads the same as FILE NAME.
+        let swapped = try tensorTool(["get", "final_logits_bias", file])
+        XCTAssertEqual(swapped.status, 0, swapped.err)
+        XCTAssertEqual(swapped.out, try tensorTool(["get", file, "final_logits_bias"]).out)
         // get gives the exact float32 values: compare with the bytes in the file.
         let get = try tensorTool(["get", file, "final_logits_bias"])
         XCTAssertEqual(get.status, 0, get.err)

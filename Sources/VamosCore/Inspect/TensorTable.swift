@@ -37,19 +37,22 @@ public struct TensorTable {
         return ["<start>"] + target.dropLast()
     }
 
-    /// shape, min, max, mean, std.
+    /// shape, min, max, mean, std — over the unmasked entries, as `tensor stats` (TensorStats).
     public func summary(_ name: String, _ t: Tensor) -> String {
-        let n = Double(max(1, t.count))
-        let mean = t.data.reduce(0.0) { $0 + Double($1) } / n
-        let variance = t.data.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
+        let s = TensorStats(t)
         let axes = t.axes.map { " (" + $0.joined(separator: " × ") + ")" } ?? ""
-        return "\(name) \(t.shape)\(axes)  min \(fmt(t.data.min() ?? 0))  max \(fmt(t.data.max() ?? 0))  mean \(fmt(Float(mean)))  std \(fmt(Float(variance.squareRoot())))"
+        let masked = s.masked > 0 ? "  masked \(s.masked)" : ""
+        guard s.count > 0 else { return "\(name) \(t.shape)\(axes)\(masked)" }
+        return "\(name) \(t.shape)\(axes)  min \(fmt(s.min))  max \(fmt(s.max))  mean \(fmt(s.mean))  std \(fmt(s.std))\(masked)"
     }
 
+    /// A value as the table prints it; a masked entry (the mask value) is `masked`, never −3.4e38.
     public func fmt(_ v: Float) -> String {
-        if v == MultiHeadAttention.maskValue { return "-max" }
+        if v == MultiHeadAttention.maskValue { return "masked" }
         return String(format: "%.\(precision)f", Double(v))
     }
+
+    public func fmt(_ v: Double) -> String { String(format: "%.\(precision)f", v) }
 
     /// One 2-D slice of a tensor, labelled: what `render` prints and the HTML report shows.
     public struct Grid {

@@ -8,8 +8,8 @@
 /// leading-zero number, invalid UTF-8, a raw control character, a bad or unpaired escape, a byte
 /// order mark, a duplicate key, trailing bytes — so the general reader then reads the file and
 /// names the problem as it always has.
-enum VocabularyReader {
-    static func flatPairs(_ bytes: [UInt8], limits: ReadLimits = ReadLimits()) -> [(String, Int)]? {
+public enum VocabularyReader {
+    public static func flatPairs(_ bytes: [UInt8], limits: ReadLimits = ReadLimits()) -> [(String, Int)]? {
         guard UInt64(bytes.count) <= limits.maxDocumentBytes else { return nil }
         return bytes.withUnsafeBufferPointer { b -> [(String, Int)]? in
             var r = Reader(b: b)
