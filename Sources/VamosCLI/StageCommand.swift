@@ -44,3 +44,15 @@ private extension Substring {
         String(self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }
+
+/// What every stage's `--help` says about its exit status.
+public let stageExitStatus = """
+    Exit status: 0 success (also when stdout is closed early, e.g. by head); 1 bad input, a model \
+    that cannot be used or a failed write, with one line on stderr; 64 bad options.
+    """
+
+/// What `train --help` says about its exit status.
+public let trainExitStatus = """
+    Exit status: 0 trained (and written); 1 a bad corpus, config or vocabulary, a refused --out or \
+    --resume, divergence, or a failed write, with one line on stderr; 64 bad options.
+    """

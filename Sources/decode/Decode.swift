@@ -23,6 +23,7 @@ struct Decode: StageCommand {
             self-attention, decoder.blocks.L.cross_attn.hook_pattern for encoder–decoder attention, …).
             --force "TEXT" scores a given translation instead (teacher forcing): target.forced holds \
             each token's probability, log-probability and rank; see docs/FORMAT.md.
+            \(stageExitStatus)
             """)
 
     @OptionGroup var modelOptions: ModelOptions

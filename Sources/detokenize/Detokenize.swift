@@ -12,6 +12,7 @@ struct Detokenize: StageCommand {
             words joined by spaces, special tokens (<EOS>, pad, the start token) left out, one line \
             per document; for an opus-mt directory (target.spm), the text transformers' \
             MarianTokenizer.decode(ids, skip_special_tokens=True) gives. With --json, writes the document instead, with target.text added.
+            \(stageExitStatus)
             """)
 
     @OptionGroup var modelOptions: ModelOptions

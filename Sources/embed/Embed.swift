@@ -12,6 +12,7 @@ struct Embed: StageCommand {
             Looks every id up in the model's embedding matrix, multiplies by √d_model when the \
             config sets scale_embedding, and adds the tensor 'embeddings'. Everything else passes \
             through.
+            \(stageExitStatus)
             """)
 
     @OptionGroup var modelOptions: ModelOptions

@@ -17,6 +17,7 @@ struct Encode: StageCommand {
             docs/FORMAT.md lists them.
             --layers a:b runs only layers a..b-1 (activation patching: stop after a layer, edit \
             'encoder_resid' with any tool, continue with --layers b:).
+            \(stageExitStatus)
             """)
 
     @OptionGroup var modelOptions: ModelOptions

@@ -12,6 +12,7 @@ struct Posenc: StageCommand {
             the position values the config names (sinusoidal_halves as Marian, \
             sinusoidal_interleaved as the original paper, learned, or none) and writes \
             'encoder_input' = embeddings + positions. 'embeddings' is dropped unless --keep.
+            \(stageExitStatus)
             """)
 
     @OptionGroup var modelOptions: ModelOptions

@@ -17,6 +17,7 @@ struct Tokenize: StageCommand {
             whole, pieces looked up in vocab.json, </s> appended (--lowercase does not apply).
 
             Example: echo "let's go" | tokenize | embed | posenc | encode | decode | detokenize
+            \(stageExitStatus)
             """)
 
     @OptionGroup var modelOptions: ModelOptions

@@ -15,6 +15,7 @@ struct Train: StageCommand {
             gradient clipping, shuffled padded minibatches. Checkpoints every --checkpoint-every steps \
             (weights, optimizer moments, data position); --resume continues exactly. The model \
             directory is written atomically. With --dev, reports dev loss, exact match and BLEU.
+            \(trainExitStatus)
             """)
 
     @Option(help: ArgumentHelp("Training pairs, one 'source<TAB>target' per line.", valueName: "tsv")) var corpus: String

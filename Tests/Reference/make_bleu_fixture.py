@@ -34,13 +34,19 @@ cases = []
 SIGNATURE = ""
 def score(h, r):
     global SIGNATURE
-    metric = sacrebleu.metrics.BLEU()
+    metric = sacrebleu.metrics.BLEU(effective_order=True)  # what Vamos computes (BLEU.swift)
     b = metric.corpus_score(h, [r])
     SIGNATURE = str(metric.get_signature())
     return {"hypotheses": h, "references": r, "bleu": b.score}
 cases.append(score(hyps, refs))
 cases.append(score(refs, refs))
 cases.append(score(hyps[:3], refs[:3]))
+# Short sentences: no 4-grams (or no 2-grams at all) — where the effective order matters.
+cases.append(score(["vamos", "ir"], ["vamos", "ir"]))
+cases.append(score(["vamos", "vamos"], ["vamos", "ir"]))
+cases.append(score(["vamos a", "ir ya"], ["vamos a", "ir"]))
+cases.append(score(["el gato come", "ir"], ["el gato come", "ir"]))
+cases.append(score(["x", "y"], ["vamos", "ir"]))
 for n in range(4):
     k = random.randint(3, 8)
     r = [" ".join(random.choice(words) for _ in range(random.randint(4, 12))) for _ in range(k)]

@@ -531,3 +531,11 @@ func assertStageError(_ r: RunResult, stage: String, status: Int32 = 1, mentions
 func assertSucceeded(_ r: PipelineResult, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertTrue(r.succeeded, "pipeline failed:\n\(r.summary)", file: file, line: line)
 }
+
+/// The system's python3 (standard library only is ever needed), or a skip saying what cannot be checked.
+func python3(_ whatIsSkipped: String) throws -> String {
+    for p in ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"] where FileManager.default.isExecutableFile(atPath: p) { return p }
+    let r = try? runProcess("/bin/sh", ["-c", "command -v python3"])
+    if let path = r?.outLines.first, r?.status == 0, !path.isEmpty { return path }
+    throw XCTSkip("python3 is not installed: \(whatIsSkipped)")
+}

@@ -5,12 +5,7 @@ import Foundation
 import XCTest
 
 final class SwapStageTests: XCTestCase {
-    func python() throws -> String {
-        for p in ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"] where FileManager.default.isExecutableFile(atPath: p) { return p }
-        let r = try? runProcess("/bin/sh", ["-c", "command -v python3"])
-        if let path = r?.outLines.first, r?.status == 0, !path.isEmpty { return path }
-        throw XCTSkip("python3 is not installed: the Python posenc cannot be compared")
-    }
+    func python() throws -> String { try python3("the Python posenc cannot be compared") }
 
     func testPythonPosencWritesWhatTheSwiftPosencWrites() throws {
         let py = try python()

@@ -25,11 +25,19 @@ def f32(x):
     return struct.unpack('<f', struct.pack('<f', x))[0]
 
 
+_F32_MAX = 3.4028234663852886e+38           # the largest float32
+_F32_INF_FROM = 2.0 ** 128 - 2.0 ** 103      # halfway from _F32_MAX to 2^128: from here a value rounds to inf
+
+
 def parse_f32(text):
-    """A JSON number's text -> the nearest float32, rounded once (docs/FORMAT.md section 4)."""
+    """A JSON number's text -> the nearest float32, rounded once; +-inf beyond the float32 range
+    (docs/FORMAT.md section 4, the same code)."""
     d = float(text)
+    if abs(d) > _F32_MAX:
+        big = abs(d) > _F32_INF_FROM or (abs(d) == _F32_INF_FROM and abs(Fraction(text)) >= Fraction(_F32_INF_FROM))
+        return math.copysign(math.inf if big else _F32_MAX, d)
     f = f32(d)
-    if f == d or math.isinf(d):
+    if f == d:
         return f
     b = struct.unpack('<I', struct.pack('<f', f))[0]
     g = struct.unpack('<f', struct.pack('<I', b + 1 if abs(d) > abs(f) else b - 1))[0]

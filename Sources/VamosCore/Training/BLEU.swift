@@ -1,9 +1,13 @@
 import CKernels
 import Foundation
 
-/// Corpus BLEU as sacrebleu computes it by default (Papineni et al.): tokenizer `13a`, n-grams up to
-/// 4, one reference per sentence, brevity penalty, no smoothing needed unless a precision is 0
-/// (then sacrebleu's default `exp` smoothing). Returns a score in 0…100.
+/// Corpus BLEU as sacrebleu computes it (Papineni et al.): tokenizer `13a`, n-grams up to 4, one
+/// reference per sentence, brevity penalty, sacrebleu's default `exp` smoothing when a precision is
+/// 0 — and its **effective order** (`BLEU(effective_order=True)`): the geometric mean runs over the
+/// n-gram orders the hypotheses have at all, so a dev set of one-word sentences translated exactly
+/// scores 100, not 0 (without it no 2-, 3- or 4-grams exist and sacrebleu's default gives 0.0).
+/// On any corpus with a 4-gram in its hypotheses this is exactly sacrebleu's default score.
+/// Returns a score in 0…100.
 public func corpusBLEU(hypotheses: [String], references: [String]) -> Double {
     var matches = [Int](repeating: 0, count: 4), totals = [Int](repeating: 0, count: 4)
     var hypLength = 0, refLength = 0
@@ -17,11 +21,13 @@ public func corpusBLEU(hypotheses: [String], references: [String]) -> Double {
             for (g, c) in hc { matches[n - 1] += min(c, rc[g] ?? 0) }
         }
     }
-    guard hypLength > 0 else { return 0 }
+    guard hypLength > 0, matches.contains(where: { $0 > 0 }) else { return 0 }
     var logSum = 0.0
     var smooth = 1.0
+    var order = 0  // the effective order: the orders with at least one n-gram in the hypotheses
     for n in 0..<4 {
-        guard totals[n] > 0 else { return 0 }
+        guard totals[n] > 0 else { break }
+        order = n + 1
         var p = Double(matches[n]) / Double(totals[n])
         if matches[n] == 0 {  // sacrebleu 'exp' smoothing
             smooth *= 2
@@ -30,7 +36,7 @@ public func corpusBLEU(hypotheses: [String], references: [String]) -> Double {
         logSum += vamos_log(p)
     }
     let bp = hypLength < refLength ? vamos_exp(1 - Double(refLength) / Double(hypLength)) : 1
-    return 100 * bp * vamos_exp(logSum / 4)
+    return 100 * bp * vamos_exp(logSum / Double(order))
 }
 
 func ngramCounts(_ tokens: [String], _ n: Int) -> [[String]: Int] {
