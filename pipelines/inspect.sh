@@ -4,7 +4,7 @@
 #   OUTDIR/1-tokenize.jsonl … OUTDIR/5-decode.jsonl   each stage's document
 #   OUTDIR/6-detokenize.jsonl, 6-detokenize.txt       the translation (document, text)
 #   OUTDIR/attention/*.svg                             one heatmap per layer and head
-#   OUTDIR/index.html                                  the page: sentence, steps, heatmaps, tensors
+#   OUTDIR/index.html                                  the page: the explainer's steps drawn from this run
 #
 # Usage: pipelines/inspect.sh [--model DIR] [--force "TRANSLATION"] "SENTENCE" OUTDIR
 #   --force scores the given translation (decode --force) instead of generating one.
@@ -41,5 +41,6 @@ printf '%s\n' "$sentence" \
   | stage detokenize --json > "$out/6-detokenize.jsonl"
 stage detokenize < "$out/5-decode.jsonl" > "$out/6-detokenize.txt"
 run tensor attention --out "$out/attention" "$out/5-decode.jsonl" > /dev/null
-run tensor html --out "$out/index.html" --attention-dir attention "$out"/[1-6]-*.jsonl > /dev/null
+walkthrough=$(realpath --relative-to="$out" "$here/docs/walkthrough.md" 2>/dev/null || echo "$here/docs/walkthrough.md")
+run tensor html --out "$out/index.html" --attention-dir attention --walkthrough "$walkthrough" "$out"/[1-6]-*.jsonl > /dev/null
 echo "$(cat "$out/6-detokenize.txt")  →  $out/index.html ($(ls "$out/attention" | wc -l) heatmaps)"

@@ -56,6 +56,8 @@ struct HTML: ParsableCommand {
     @Option(help: ArgumentHelp("The page to write.", valueName: "file")) var out = "index.html"
     @Option(help: ArgumentHelp("Directory of the SVG files, relative to the page, for links ('' for none).", valueName: "dir"))
     var attentionDir = "attention"
+    @Option(help: ArgumentHelp("docs/walkthrough.md as the page links to it (relative to the page, or a URL).", valueName: "path"))
+    var walkthrough = "docs/walkthrough.md"
     @OptionGroup var digits: Precision
     var precision: Int { digits.precision }
 
@@ -73,7 +75,8 @@ struct HTML: ParsableCommand {
             let name = doc.stage ?? (path.split(separator: "/").last.map(String.init) ?? path)
             stages.append((name, doc))
         }
-        let page = HTMLReport(stages: stages, attentionDirectory: attentionDir.isEmpty ? nil : attentionDir, precision: precision)
+        let page = HTMLReport(stages: stages, attentionDirectory: attentionDir.isEmpty ? nil : attentionDir, precision: precision,
+                              walkthrough: walkthrough)
         try writeFileAtomically(Array(page.render().utf8), to: out)
         StageIO.writeLine(out)
     }

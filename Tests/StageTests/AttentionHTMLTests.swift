@@ -64,13 +64,14 @@ final class AttentionHTMLTests: XCTestCase {
         for i in 0..<3 {
             for j in 0..<3 {
                 let value = Float(pattern.data[i * 3 + j])
-                let title = "query '\(tokens[i])' (\(i)) → key '\(tokens[j])' (\(j)): \(value)"
+                let title = "query '\(tokens[i])' (\(i)), key '\(tokens[j])' (\(j)): \(value)"
                 XCTAssertTrue(x.titles.contains(title), "missing title \(title.debugDescription)")
             }
         }
-        // decoder masked self-attention: the cells above the diagonal say "masked"
+        // decoder masked self-attention: rows are the steps and the words they produced; the cells
+        // above the diagonal say "masked"
         let dec = checkXML(try Data(contentsOf: dir.appendingPathComponent("decoder.blocks.0.attn.head0.svg")))
-        XCTAssertTrue(dec.titles.contains { $0.hasPrefix("query '<start>' (0) → key") && $0.contains("masked") }, "\(dec.titles)")
+        XCTAssertTrue(dec.titles.contains { $0.hasPrefix("query 'step 1 → ") && $0.hasSuffix(": masked") }, "\(dec.titles)")
     }
 
     /// inspect.sh: every stage's document, the heatmaps, and index.html — well-formed, with the
@@ -94,18 +95,26 @@ final class AttentionHTMLTests: XCTestCase {
         let x = checkXML(html)
         XCTAssertNil(x.error, x.error ?? "")
         XCTAssertEqual(x.root, "html")
-        XCTAssertEqual(x.counts["svg"], svgs.count, "one inline heatmap per SVG file")
         let page = String(decoding: html, as: UTF8.self)
+        XCTAssertEqual(page.components(separatedBy: "class=\"heatmap thumb\"").count - 1, svgs.count, "one thumbnail per head (SVG file)")
+        XCTAssertFalse(page.contains("3.4028235e+38") || page.contains("e+38"), "no mask value anywhere in the page")
+        for id in ["words", "positions", "neuron", "model-view", "residual", "steps", "stages", "nv-attention", "mv-large", "vamos-data"] {
+            XCTAssertTrue(page.contains("id=\"\(id)\""), "section or element \(id)")
+        }
+        XCTAssertTrue(page.contains("docs/walkthrough.md#positional-encoding"), "links to the walkthrough")
         for svg in svgs { XCTAssertTrue(page.contains("href=\"attention/\(svg)\""), "link to \(svg)") }
         // The same documents on stdin (no FILE): the same page.
         var stdin = Data()
         for f in ["1-tokenize.jsonl", "2-embed.jsonl", "3-posenc.jsonl", "4-encode.jsonl", "5-decode.jsonl", "6-detokenize.jsonl"] {
             stdin += try Data(contentsOf: out.appendingPathComponent(f))
         }
-        let again = out.appendingPathComponent("again.html")
+        let again = out.appendingPathComponent("again.html"), filesPage = out.appendingPathComponent("files.html")
         let viaStdin = try runProcess("tensor", ["html", "--out", again.path], stdin: stdin)
         XCTAssertEqual(viaStdin.status, 0, viaStdin.err)
-        XCTAssertEqual(try Data(contentsOf: again), html, "tensor html on stdin writes the page the files give")
+        let viaFiles = try runProcess("tensor", ["html", "--out", filesPage.path] + ["1-tokenize", "2-embed", "3-posenc", "4-encode", "5-decode", "6-detokenize"]
+            .map { out.appendingPathComponent("\($0).jsonl").path })
+        XCTAssertEqual(viaFiles.status, 0, viaFiles.err)
+        XCTAssertEqual(try Data(contentsOf: again), try Data(contentsOf: filesPage), "tensor html on stdin writes the page the files give")
         let translation = try String(contentsOf: out.appendingPathComponent("6-detokenize.txt"), encoding: .utf8)
             .trimmingCharacters(in: .newlines)
         XCTAssertTrue(page.contains("<code id=\"translation\">\(translation)</code>"), "translation \(translation)")

@@ -45,7 +45,11 @@ public struct AttentionMap: Equatable {
             let layer = name.split(separator: ".").dropFirst(2).first.flatMap { Int($0) } ?? 0
             let (H, Q, K) = (t.shape[0], t.shape[1], t.shape[2])
             let axes = t.axes ?? ["head", "query", "key"]
-            let queries = TensorTable.labels(axis: axes[1], count: Q, doc: doc, tensorName: name) ?? (0..<Q).map { "\($0)" }
+            var queries = TensorTable.labels(axis: axes[1], count: Q, doc: doc, tensorName: name) ?? (0..<Q).map { "\($0)" }
+            // A decoder row is the step that produced target.tokens[i]: label it so ("step 1 → vamos"),
+            // not with the word fed in, which is the previous step's output.
+            let produced = doc.side("target")["tokens"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if kind != .encoderSelf && produced.count == Q { queries = produced.enumerated().map { "step \($0.offset + 1) → \($0.element)" } }
             let keys = TensorTable.labels(axis: axes[2], count: K, doc: doc, tensorName: name) ?? (0..<K).map { "\($0)" }
             for h in 0..<H {
                 out.append(AttentionMap(tensor: name, kind: kind, layer: layer, head: h, queries: queries, keys: keys,
@@ -76,7 +80,7 @@ public enum AttentionSVG {
         let left = 24 + charWidth * Double(max(m.queries.map(\.count).max() ?? 1, 7))
         let top = 64 + charWidth * Double(max(m.keys.map(\.count).max() ?? 1, 4))
         // The bold 14px title is about 8.8 px per character, the 11px tensor name about 6.7.
-        let width = max(left + cell * Double(K) + 16, 24 + 8.8 * Double(m.title.count), 24 + 6.7 * Double(m.tensor.count))
+        let width = max(left + cell * Double(K) + 16, 24 + 8.8 * Double(m.title.count), 24 + 6.7 * Double(m.tensor.count), left + 160 + 6.2 * 52)
         let height = top + cell * Double(Q) + 40
         let e = Markup.escape, n = Markup.num
         var s: [String] = []
@@ -97,7 +101,7 @@ public enum AttentionSVG {
             for j in 0..<K {
                 let v = m.weights[i * K + j], x = left + cell * Double(j)
                 let masked = m.isMasked(query: i, key: j)
-                let tip = "query '\(query)' (\(i)) → key '\(m.keys[j])' (\(j)): \(masked ? "masked, " : "")\(formatFloat(v))"
+                let tip = "query '\(query)' (\(i)), key '\(m.keys[j])' (\(j)): \(masked ? "masked" : formatFloat(v))"
                 s.append("<g><title>\(e(tip))</title>")
                 s.append("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(cell))\" height=\"\(n(cell))\" fill=\"\(masked ? "#eeeeee" : color(v))\" stroke=\"#ffffff\"/>")
                 if !masked {
@@ -113,6 +117,7 @@ public enum AttentionSVG {
         }
         s.append("<text x=\"\(n(left - 6))\" y=\"\(n(ly + 9))\" text-anchor=\"end\" \(font) font-size=\"10\" fill=\"#555555\">0</text>")
         s.append("<text x=\"\(n(left + 138))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">1</text>")
+        s.append("<text x=\"\(n(left + 152))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">attention weight (softmax over keys)\(m.kind == .decoderSelf ? "; grey: masked" : "")</text>")
         s.append("</svg>")
         return s.joined(separator: "\n") + "\n"
     }

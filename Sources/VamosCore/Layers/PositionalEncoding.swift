@@ -51,6 +51,24 @@ public struct PositionalEncoding: Sendable {
         return out
     }
 
+    /// Dimension `j`'s sinusoid at a real-valued position — the explainer's "squiggle", which
+    /// `values` samples at whole positions (the page draws it); nil for `learned` and `none`.
+    public func squiggle(_ j: Int, at pos: Double) -> Double? {
+        let C = dModel
+        switch kind {
+        case .none, .learned:
+            return nil
+        case .sinusoidalInterleaved:
+            let angle = pos / sinusoidFrequencyDivisor(j, C)
+            return j % 2 == 0 ? vamos_sin(angle) : vamos_cos(angle)
+        case .sinusoidalHalves:
+            let h = (C + 1) / 2
+            let source = j < h ? 2 * j : 2 * (j - h) + 1
+            let angle = pos / sinusoidFrequencyDivisor(source, C)
+            return j < h ? vamos_sin(angle) : vamos_cos(angle)
+        }
+    }
+
     /// x + P for a sequence starting at position `start`: [T, C] → [T, C].
     public func forward(_ x: [Float], start: Int = 0) throws -> [Float] {
         let p = try values(count: x.count / dModel, start: start)

@@ -50,10 +50,18 @@ public enum ModelWriter {
         defer { closedir(d) }
         var names: [String] = []
         while let e = readdir(d) {
-            let n = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let n = entryName(e)
             if n != "." && n != ".." { names.append(n) }
         }
         return names.sorted()
+    }
+
+    /// The name of a directory entry, read in place. readdir's record is only as long as its name
+    /// (d_reclen), so copying the whole `d_name` array out of it (`e.pointee.d_name`) reads past the
+    /// end of the buffer for the last entries — AddressSanitizer found that (make check-asan).
+    static func entryName(_ e: UnsafeMutablePointer<dirent>) -> String {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        return String(cString: UnsafeRawPointer(e).advanced(by: offset).assumingMemoryBound(to: CChar.self))
     }
 
     /// Only a model directory holding nothing but Vamos' own files is ever replaced: anything else

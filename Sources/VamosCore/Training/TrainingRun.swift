@@ -159,13 +159,8 @@ public final class TrainingRun {
         let previous = TrainingRun.latestCheckpoint(dir)
         try writeFileAtomically(Array((name + "\n").utf8), to: "\(dir)/latest")
         // Keep the newest two.
-        if let d = opendir(dir) {
-            var names: [String] = []
-            while let e = readdir(d) {
-                let n = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if ModelWriter.isCheckpointName(n) && isDirectory("\(dir)/\(n)") { names.append(n) }
-            }
-            closedir(d)
+        if let entries = ModelWriter.entries(dir) {
+            let names = entries.filter { ModelWriter.isCheckpointName($0) && isDirectory("\(dir)/\($0)") }
             let keep = Set([name, previous.map { String($0.split(separator: "/").last!) } ?? name])
             for n in names where !keep.contains(n) { ModelWriter.removeTree("\(dir)/\(n)") }
         }
