@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make check-html: pipelines/inspect.sh's page in a real browser (headless Chromium).
 # For each model: the DOM Chromium builds must hold every heatmap (one <svg class="heatmap"> per
-# file in attention/) and the translation, and a screenshot must not be blank (its pixels decoded
+# file in attention/) and the translation, the page's script must have drawn the neuron view and
+# opened a head of the model view, the page must not scroll sideways in a 1400 px window, be at
+# most 1.5 MB and hold no mask value, and a screenshot must not be blank (its pixels decoded
 # by scripts/png-stats.py: many colors, ink, and the heatmaps' blue). Artifacts stay in
 # .build/check-html/<model>/ (index.html, dom.html, screenshot.png) to look at.
 set -euo pipefail
@@ -25,14 +27,29 @@ check() {  # NAME MODEL SENTENCE
   rm -rf "$out"; mkdir -p "$out"
   pipelines/inspect.sh --model "$model" "$sentence" "$out" > /dev/null
   local url="file://$PWD/$out/index.html" files heatmaps translation
-  timeout 120 "$browser" "${flags[@]}" --dump-dom "$url" > "$out/dom.html" 2> "$out/chromium.log"
-  timeout 120 "$browser" "${flags[@]}" --window-size=1280,2400 --screenshot="$PWD/$out/screenshot.png" "$url" >> "$out/chromium.log" 2>&1
+  # A copy of the page with a probe that records, once the page's script has run in a 1400 px wide
+  # window, how wide the document is and what the script drew.
+  sed 's|</body>|<script>document.body.setAttribute("data-probe", "scroll-width=" + document.documentElement.scrollWidth + " neuron-rows=" + document.querySelectorAll("#nv-table tr").length + " large-cells=" + document.querySelectorAll("#mv-large svg rect").length);</script></body>|' \
+    "$out/index.html" > "$out/probe.html"
+  timeout 120 "$browser" "${flags[@]}" --window-size=1400,900 --dump-dom "file://$PWD/$out/probe.html" > "$out/dom.html" 2> "$out/chromium.log"
+  timeout 120 "$browser" "${flags[@]}" --window-size=1400,2400 --screenshot="$PWD/$out/screenshot.png" "$url" >> "$out/chromium.log" 2>&1
   files=$(ls "$out/attention" | wc -l)
-  heatmaps=$(grep -o '<svg[^>]*class="heatmap"' "$out/dom.html" | wc -l)
+  heatmaps=$(grep -o '<svg[^>]*class="heatmap thumb[^"]*"' "$out/dom.html" | wc -l)
   translation=$(grep -o '<code id="translation">[^<]*</code>' "$out/dom.html" | sed 's/<[^>]*>//g')
   echo "check-html: $name: '$sentence' → '$translation'; DOM has $heatmaps heatmaps, attention/ has $files files"
   if [ "$files" -eq 0 ] || [ "$heatmaps" -ne "$files" ]; then echo "check-html: $name: heatmaps missing from the DOM" >&2; status=1; fi
   if [ -z "$translation" ]; then echo "check-html: $name: no translation in the DOM" >&2; status=1; fi
+  local probe width rows cells bytes
+  probe=$(grep -o 'data-probe="[^"]*"' "$out/dom.html" | head -1)
+  width=$(echo "$probe" | sed -n 's/.*scroll-width=\([0-9]*\).*/\1/p'); rows=$(echo "$probe" | sed -n 's/.*neuron-rows=\([0-9]*\).*/\1/p')
+  cells=$(echo "$probe" | sed -n 's/.*large-cells=\([0-9]*\).*/\1/p')
+  bytes=$(cat "$out/index.html" | wc -c)
+  echo "check-html: $name: at 1400 px the page is ${width:-?} px wide; neuron view ${rows:-?} rows; large heatmap ${cells:-?} rects; index.html $bytes bytes"
+  if [ -z "$width" ] || [ "$width" -gt 1400 ]; then echo "check-html: $name: the page scrolls sideways at 1400 px" >&2; status=1; fi
+  if [ -z "$rows" ] || [ "$rows" -lt 2 ]; then echo "check-html: $name: the neuron view drew nothing" >&2; status=1; fi
+  if [ -z "$cells" ] || [ "$cells" -lt 2 ]; then echo "check-html: $name: the model view opened no head" >&2; status=1; fi
+  if [ "$bytes" -gt 1572864 ]; then echo "check-html: $name: index.html is over 1.5 MB" >&2; status=1; fi
+  if grep -q 'e+38' "$out/index.html"; then echo "check-html: $name: the mask value is in the page" >&2; status=1; fi
   if [ ! -s "$out/screenshot.png" ]; then echo "check-html: $name: no screenshot" >&2; status=1; return; fi
   python3 scripts/png-stats.py "$out/screenshot.png" --min-colors 64 --min-ink 0.02 --min-blue 0.001 \
     || { echo "check-html: $name: the screenshot looks blank" >&2; status=1; }

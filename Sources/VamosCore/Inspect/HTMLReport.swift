@@ -16,8 +16,10 @@ public struct HTMLReport {
     /// docs/walkthrough.md as the page links to it (relative to the page, or a URL).
     public var walkthrough = "docs/walkthrough.md"
 
-    /// Tables on the page show at most this much of a tensor (`tensor show` shows all of it).
+    /// Tables in the sections show at most this much of a tensor, and those of the last section
+    /// (every tensor) less (`tensor show` shows all of it).
     static let tableRows = 24, tableColumns = 16, tableGrids = 4
+    static let appendixRows = 12, appendixColumns = 8, appendixGrids = 2
 
     public init(stages: [(name: String, doc: Document)], attentionDirectory: String? = "attention", precision: Int = 4,
                 walkthrough: String = "docs/walkthrough.md") {
@@ -136,7 +138,7 @@ public struct HTMLReport {
         if let (doc, p) = find("positional_encoding"), p.shape.count == 2 {
             if let plots = PagePlots.squiggles(tokens: tokens, positions: p) {
                 body.append("<p class=\"more\">Each dimension has its own squiggle; a word at position <i>p</i> gets the squiggle's height at "
-                            + "<i>p</i> (red dots: the values this run added\(p.shape[1] > 4 ? "; the first 4 of \(p.shape[1]) dimensions" : "")).</p>")
+                            + "<i>p</i> (red dots: the values this run added\(p.shape[1] > 4 ? "; 4 of the \(p.shape[1]) dimensions, the fastest squiggles" : "")).</p>")
                 body.append("<div class=\"plots\">\(plots)</div>")
             } else {
                 body.append("<p class=\"more\">This model's positions are not sinusoids (learned, or none): the values are in the table.</p>")
@@ -277,8 +279,8 @@ public struct HTMLReport {
 
     func stagesSection() -> [String] {
         var h = ["<section id=\"stages\"><h2>Every tensor of the run, stage by stage</h2>",
-                 "<p class=\"explain\">What each stage added to the document, as tables (at most \(HTMLReport.tableRows) rows and "
-                 + "\(HTMLReport.tableColumns) columns each here; <code>tensor show FILE NAME</code> prints all of a tensor). "
+                 "<p class=\"explain\">What each stage added to the document, as tables (at most \(HTMLReport.appendixRows) rows and "
+                 + "\(HTMLReport.appendixColumns) columns each here; <code>tensor show FILE NAME</code> prints all of a tensor). "
                  + "Summaries are over the unmasked entries.</p>"]
         h.append("<nav>" + stages.map { "<a href=\"#stage-\(e($0.name))\">\(e($0.name))</a>" }.joined(separator: " · ") + "</nav>")
         var seen = Set<String>()
@@ -302,28 +304,30 @@ public struct HTMLReport {
     }
 
     /// One tensor's tables (the first grids, rows and columns), labelled with tokens.
-    func table(_ name: String, _ t: Tensor, doc: Document, columns: Int = HTMLReport.tableColumns) -> [String] {
+    func table(_ name: String, _ t: Tensor, doc: Document, columns: Int = HTMLReport.tableColumns, rows maxRows: Int = HTMLReport.tableRows,
+               grids maxGrids: Int = HTMLReport.tableGrids) -> [String] {
         let table = TensorTable(precision: precision)
         var h: [String] = []
         let grids = TensorTable.grids(name, t, doc: doc)
-        for grid in grids.prefix(HTMLReport.tableGrids) {
+        for grid in grids.prefix(maxGrids) {
             if let title = grid.title { h.append("<div class=\"mono\">\(e(title))</div>") }
             let nc = min(columns, grid.columns.count), more = grid.columns.count > nc ? "<th>… \(grid.columns.count - nc) more</th>" : ""
             h.append("<div class=\"scroll\"><table><tr><th>\(e(name))</th>" + grid.columns.prefix(nc).map { "<th>\(e($0))</th>" }.joined() + more + "</tr>")
-            for row in grid.rows.prefix(HTMLReport.tableRows) {
+            for row in grid.rows.prefix(maxRows) {
                 h.append("<tr><th class=\"row\">\(e(row.label))</th>" + row.values.prefix(nc).map { "<td>\(e(table.fmt($0)))</td>" }.joined()
                          + (more.isEmpty ? "" : "<td>…</td>") + "</tr>")
             }
-            if grid.rows.count > HTMLReport.tableRows { h.append("<tr><th class=\"row\">… \(grid.rows.count - HTMLReport.tableRows) more rows</th></tr>") }
+            if grid.rows.count > maxRows { h.append("<tr><th class=\"row\">… \(grid.rows.count - maxRows) more rows</th></tr>") }
             h.append("</table></div>")
         }
-        if grids.count > HTMLReport.tableGrids { h.append("<p class=\"more\">… and \(grids.count - HTMLReport.tableGrids) more slices</p>") }
+        if grids.count > maxGrids { h.append("<p class=\"more\">… and \(grids.count - maxGrids) more slices</p>") }
         return h
     }
 
     func tensorSection(_ name: String, _ t: Tensor, doc: Document) -> [String] {
         let summary = TensorTable(precision: precision).summary(name, t)
         return ["<details\(HTMLReport.mainTensors.contains(name) ? " open=\"open\"" : "")><summary>\(e(summary))</summary>"]
-            + table(name, t, doc: doc) + ["</details>"]
+            + table(name, t, doc: doc, columns: HTMLReport.appendixColumns, rows: HTMLReport.appendixRows, grids: HTMLReport.appendixGrids)
+            + ["</details>"]
     }
 }

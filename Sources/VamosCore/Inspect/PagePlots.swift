@@ -38,7 +38,8 @@ enum PagePlots {
             let c = unknown.contains(i) ? "#d62728" : colors[0]
             s.append("<g><title>\(e(tokens[i])): (\(formatFloat(t.data[i * 2])), \(formatFloat(t.data[i * 2 + 1])))</title>")
             s.append("<circle cx=\"\(n(px(xs[i])))\" cy=\"\(n(py(ys[i])))\" r=\"5\" fill=\"\(c)\"/>")
-            s.append("<text x=\"\(n(px(xs[i]) + 8))\" y=\"\(n(py(ys[i]) - 6))\" \(font) font-size=\"12\" fill=\"#222222\">\(e(tokens[i])) (\(String(format: "%.2f", xs[i])), \(String(format: "%.2f", ys[i])))</text></g>")
+            let right = px(xs[i]) > W * 0.55  // labels of points on the right go to their left
+            s.append("<text x=\"\(n(px(xs[i]) + (right ? -8 : 8)))\" y=\"\(n(py(ys[i]) - 6))\"\(right ? " text-anchor=\"end\"" : "") \(font) font-size=\"12\" fill=\"#222222\">\(e(tokens[i])) (\(String(format: "%.2f", xs[i])), \(String(format: "%.2f", ys[i])))</text></g>")
         }
         s.append("</svg>")
         return s.joined()
@@ -62,11 +63,14 @@ enum PagePlots {
         guard p.shape.count == 2, let pe = scheme(of: p) else { return nil }
         let e = Markup.escape, n = Markup.num
         let (T, C) = (p.shape[0], p.shape[1])
-        let shown = min(dims, C)
+        // The first sine and cosine squiggles: dimensions 0, 1, … (interleaved: sin, cos, sin, cos);
+        // for halves (all sines first), the first of each half.
+        let h = (C + 1) / 2
+        let chosen: [Int] = pe.kind == .sinusoidalHalves && C >= 4 ? Array([0, h, 1, h + 1].prefix(dims)) : Array(0..<min(dims, C))
         let span = Double(max(T - 1, 3))
-        let W = 300.0, H = 150.0, L = 34.0, R = 12.0, Tp = 22.0, B = 28.0
+        let W = max(300.0, 46 + 34 * Double(T)), H = 150.0, L = 34.0, R = 12.0, Tp = 22.0, B = 28.0
         var out: [String] = []
-        for d in 0..<shown {
+        for d in chosen {
             func px(_ x: Double) -> Double { L + x / span * (W - L - R) }
             func py(_ y: Double) -> Double { Tp + (1 - y) / 2 * (H - Tp - B) }
             var s = [svgOpen(W, H, "plot squiggle", "dimension \(d): its squiggle over the positions")]
