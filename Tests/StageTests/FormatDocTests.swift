@@ -62,4 +62,45 @@ final class FormatDocTests: XCTestCase {
             XCTAssertTrue(fm.fileExists(atPath: dir.appendingPathComponent(f).path), f)
         }
     }
+
+    /// pipelines/examples/embed.py, written from FORMAT.md alone (section 5c), writes the bytes the
+    /// Swift embed writes: on every fixture model (F32, F16 and BF16 weights, shared and separate
+    /// vocabularies, scaled and unscaled), with a document that already holds `embeddings`, other
+    /// tensors and fields to pass through, and with `--model .`.
+    func testEmbedWrittenFromTheDocIsByteIdentical() throws {
+        let py = try python3("the Python embed cannot be compared")
+        let script = Paths.root.appendingPathComponent("pipelines/examples/embed.py").path
+        let dirs = try FileManager.default.contentsOfDirectory(atPath: Paths.root.appendingPathComponent("Tests/Fixtures/models").path).sorted()
+            .map { Paths.model($0) } + ["models/statquest", "models/demo-en-es"].map { Paths.root.appendingPathComponent($0).path }
+        XCTAssertGreaterThanOrEqual(dirs.count, 10)
+        for dir in dirs {
+            // Whichever of these sentences the model's vocabulary can tokenize (word-level models without
+            // <unk> refuse the others).
+            var lines = ""
+            for text in ["let's go", "to go go", "the big cat sees a fish", "the red cats eat"] {
+                let r = try runProcess("tokenize", ["--model", dir, "--quiet"], stdin: text + "\n")
+                if r.status == 0 { lines += r.out }
+            }
+            let tokens = (outLines: lines.split(separator: "\n").map(String.init), out: lines)
+            XCTAssertGreaterThanOrEqual(tokens.outLines.count, 1, dir)
+            // A document with more in it: a field, a tensor before and an embeddings to replace in place.
+            let first = tokens.outLines[0]
+            let extra = first.dropLast() + #","note":{"n":1.50},"tensors":{"x":{"shape":[2],"data":[0.10,1],"tag":"t"},"embeddings":{"shape":[1],"data":[7]}}}"#
+            let input = tokens.out + extra + "\n"
+            let swift = try runProcess("embed", ["--model", dir], stdin: input)
+            let python = try runProcess(py, [script, "--model", dir], stdin: input)
+            XCTAssertEqual(swift.status, 0, swift.err)
+            XCTAssertEqual(python.status, 0, "\(dir): \(python.err)")
+            XCTAssertEqual(python.out, swift.out, "\(dir): not byte-identical")
+            XCTAssertTrue(swift.outLines.last?.contains(#""tensors":{"x":{"shape":[2],"data":[0.1,1.0],"tag":"t"},"embeddings":{"shape":["#) == true,
+                          swift.outLines.last ?? "")
+        }
+        // --model . names the directory it is.
+        let statquest = Paths.root.appendingPathComponent("models/statquest").path
+        let doc = #"{"format":"vamos/1","source":{"ids":[0,3]}}"#
+        let here = try runProcess("/bin/sh", ["-c", "cd '\(statquest)' && echo '\(doc)' | '\(try Paths.executable("embed"))' --model . && echo '\(doc)' | '\(py)' '\(script)' --model ."])
+        XCTAssertEqual(here.status, 0, here.err)
+        XCTAssertEqual(here.outLines.count, 2, here.out)
+        XCTAssertTrue(here.outLines.allSatisfy { $0.contains(#""model":{"name":"statquest","#) }, here.out)
+    }
 }

@@ -31,7 +31,14 @@ public final class Model: @unchecked Sendable {
     public init(directory: String, vocabularies: Bool = true) throws {
         let dir = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
         self.directory = dir
-        name = dir.split(separator: "/").last.map(String.init) ?? dir
+        // The directory's own name; for "." or ".." (or "models/.."), the name of the directory they are.
+        let last = dir.split(separator: "/").last.map(String.init) ?? dir
+        if last == "." || last == "..", let real = realpath(dir, nil) {
+            name = String(cString: real).split(separator: "/").last.map(String.init) ?? "/"
+            free(real)
+        } else {
+            name = last
+        }
         guard isDirectory(dir) else {
             throw VamosError(fileExists(dir) ? "'\(dir)' is a file, not a model directory (--model takes the directory holding config.json)"
                                              : "model directory '\(dir)' does not exist")
