@@ -1,6 +1,7 @@
 /// `detokenize`: `target.ids` → text. With target.spm (an opus-mt directory): exactly
 /// `MarianTokenizer.decode(ids, skip_special_tokens=True)`. Word level: the tokens joined by spaces,
-/// special tokens (EOS, pad and the decoder start token) left out.
+/// punctuation attached as the language writes it (`Punctuation.join`: `¿el hombre come?`), special
+/// tokens (EOS, pad and the decoder start token) left out.
 public struct DetokenizeStage {
     public let context: StageContext
 
@@ -21,7 +22,7 @@ public struct DetokenizeStage {
             if !special.contains(id) { words.append(vocab[id]) }
         }
         if let tokenizer = context.model.tokenizer { return try tokenizer.decode(ids) }
-        return words.joined(separator: " ")
+        return Punctuation.join(words)
     }
 
     /// The document with `target.text` added (for `--json`).

@@ -2,7 +2,8 @@
 /// With source.spm (an opus-mt directory): exactly MarianTokenizer's ids (`MarianTokenizer.encode`);
 /// `source.tokens` are the vocabulary's tokens for those ids (`convert_ids_to_tokens`), and the
 /// `unknown` list has the pieces the vocabulary lacks (`lowercase` and `add_eos_to_source` do not apply).
-/// Word level: the text is split on white space; each word is looked up in the source vocabulary;
+/// Word level: the text is split on white space, and punctuation the vocabulary knows is split off a
+/// word it does not know whole (`Punctuation`); each word is looked up in the source vocabulary;
 /// a word it lacks becomes `<unk>` (an error naming the word when there is no `<unk>`); the
 /// `eos_token_id` token is appended (`add_eos_to_source`).
 public struct TokenizeStage {
@@ -23,7 +24,8 @@ public struct TokenizeStage {
             return (document(text: text, tokens: encoding.ids.map { vocab[$0] }, ids: encoding.ids,
                              unknown: Array(zip(encoding.unknownPositions, encoding.unknown))), encoding.unknown)
         }
-        let words = (lowercase ? text.lowercased() : text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        let words = (lowercase ? text.lowercased() : text).split(whereSeparator: { $0.isWhitespace })
+            .flatMap { Punctuation.split(String($0)) { vocab.id(of: $0) != nil } }
         var tokens: [String] = [], ids: [Int] = [], unknown: [String] = [], positions: [Int] = []
         for word in words {
             if let id = vocab.id(of: word) {

@@ -30,7 +30,8 @@ public func evaluateTranslations(model: Model, corpus: ParallelCorpus, maxLength
     for (i, pair) in corpus.pairs.enumerated() {
         let ids = try translator.sourceIDs(pair.source.joined(separator: " "))
         let hypothesis = try translator.text(try translator.decode(try translator.encode(ids), maxLength: maxLength).map(\.id))
-        let reference = pair.target.joined(separator: " ")
+        // The reference written as detokenize writes the hypothesis (word level: punctuation attached).
+        let reference = translator.model.tokenizer == nil ? Punctuation.join(pair.target) : pair.target.joined(separator: " ")
         report.hypotheses.append(hypothesis)
         references.append(reference)
         report.sentences += 1
