@@ -133,6 +133,20 @@ final class AttentionHTMLTests: XCTestCase {
         XCTAssertEqual(page.components(separatedBy: "<details").count - 1, names.count)
     }
 
+    /// Words the vocabulary lacks (source.unknown) are marked on the page, with what the model sees.
+    func testUnknownWordsAreMarkedOnThePage() throws {
+        let out = try temporaryDirectory().appendingPathComponent("unknown")
+        var env = Runner.environment
+        env["VAMOS_BIN"] = Paths.binDirectory
+        let r = try runProcess("/bin/bash", [Paths.script("inspect.sh"), "--model", Paths.root.appendingPathComponent("models/demo-en-es").path,
+                                             "the elephant eats the fish", out.path], env: env, timeout: 60)
+        XCTAssertEqual(r.status, 0, r.err)
+        let page = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<span class=\"unknown\" title=\"not in the vocabulary: the model sees &lt;unk&gt;\">&lt;unk&gt;</span>"), "marked token")
+        XCTAssertTrue(page.contains("<code>source.unknown</code>: elephant"), "names the word")
+        XCTAssertNil(checkXML(Data(page.utf8)).error)
+    }
+
     /// --force goes through to decode; the page shows the forced words with log-probability and rank.
     func testInspectScriptWithForce() throws {
         let out = try temporaryDirectory().appendingPathComponent("forced")
