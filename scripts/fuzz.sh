@@ -11,6 +11,9 @@ swift build -c release -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-
 bin=$(swift build -c release --build-path .build/fuzz --show-bin-path)
 seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:--1}  # also stop after this many inputs (-1: no limit), whichever comes first
+# One input running longer than this (wall clock) is reported as a hang. On a loaded machine a
+# niced fuzzer can be starved for seconds: long runs there use a larger FUZZ_TIMEOUT.
+timeout=${FUZZ_TIMEOUT:-10}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz-document fuzz-safetensors fuzz-config fuzz-sentencepiece)
 for t in "${targets[@]}"; do
@@ -28,6 +31,6 @@ for t in "${targets[@]}"; do
       { printf '\001'; cat "$VAMOS_FUZZ_MODEL/source.spm"; } > "$corpus/source.spm" ;;
   esac
   echo "== $t: $seconds s"
-  "$bin/$t" "$corpus" -max_total_time="$seconds" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  "$bin/$t" "$corpus" -max_total_time="$seconds" -runs="$runs" -max_len=65536 -timeout="$timeout" -rss_limit_mb=2048 \
     -artifact_prefix="findings/$t/" -print_final_stats=1 2>&1 | grep -E "^#[0-9]+ +DONE|^Done|stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY|==ERROR" | tail -4
 done
