@@ -12,7 +12,7 @@ float32(√d_model) when config.json sets scale_embedding, and writes tensor 'em
 """
 import hashlib, json, math, os, struct, sys
 
-from vamos_json import F32, dump, f32, load, parse_f32  # beside this file
+from vamos_json import F32, f32, parse_f32, serve, stamp  # beside this file
 
 STAGE = 'embed'
 
@@ -79,13 +79,7 @@ def run(doc, model, warned):
         if not 0 <= i < model.vocab_size:
             raise ValueError(f"'source.ids[{t}]' is {i}, outside the vocabulary (0..<{model.vocab_size})")
         data += [F32(v if model.scale is None else f32(v * model.scale)) for v in model.row(i)]
-    out = {'format': doc['format'], 'stage': STAGE, 'model': {'name': model.name, 'sha256': model.sha256}}
-    for k in ('source', 'target'):
-        if k in doc:
-            out[k] = doc[k]
-    for k, v in doc.items():
-        if k not in out and k != 'tensors':
-            out[k] = v
+    out = stamp(doc, STAGE, model)
     tensors = {}
     for name, t in doc.get('tensors', {}).items():   # every tensor re-written in its canonical form
         canon = {'shape': t['shape']}
@@ -115,23 +109,8 @@ def main(argv):
             return 64
     here = os.path.dirname(os.path.abspath(__file__))
     model_dir = model_dir or os.environ.get('VAMOS_MODEL') or os.path.join(here, '..', '..', 'models', 'statquest')
-    try:
-        model = Model(model_dir)
-    except (OSError, ValueError, KeyError) as err:
-        print(f'{STAGE}: model {model_dir}: {err}', file=sys.stderr)
-        return 1
     warned = set()
-    for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            print(dump(run(load(line), model, warned)), flush=True)
-        except BrokenPipeError:
-            return 0
-        except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as err:
-            print(f'{STAGE}: input line {n}: {err}', file=sys.stderr)
-            return 1
-    return 0
+    return serve(STAGE, model_dir, lambda: Model(model_dir), lambda doc, model: run(doc, model, warned))
 
 
 if __name__ == '__main__':

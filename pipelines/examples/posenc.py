@@ -18,7 +18,7 @@ from fractions import Fraction
 STAGE = 'posenc'
 
 
-from vamos_json import F32, Number, dump, f32, format_f32, load, parse_f32  # beside this file
+from vamos_json import F32, Number, f32, format_f32, parse_f32, serve, stamp  # beside this file
 
 
 # ---- the model ------------------------------------------------------------------------------------
@@ -100,13 +100,7 @@ def run(doc, model, keep, trace):
         print(f"{STAGE}: warning: the document was made with model '{other}' (sha256 {doc['model']['sha256'][:12]}…), "
               f"this stage uses '{model.name}' (sha256 {model.sha256[:12]}…)", file=sys.stderr)
     # The Swift stages write format, stage, model, source, target, the other fields, then tensors.
-    out = {'format': doc['format'], 'stage': STAGE, 'model': {'name': model.name, 'sha256': model.sha256}}
-    for k in ('source', 'target'):
-        if k in doc:
-            out[k] = doc[k]
-    for k, v in doc.items():
-        if k not in out and k != 'tensors':
-            out[k] = v
+    out = stamp(doc, STAGE, model)
     new = {}
     for name, t in tensors.items():
         if name == 'embeddings' and not keep:
@@ -144,22 +138,7 @@ def main(argv):
             return 64
     here = os.path.dirname(os.path.abspath(__file__))
     model_dir = model_dir or os.environ.get('VAMOS_MODEL') or os.path.join(here, '..', '..', 'models', 'statquest')
-    try:
-        model = Model(model_dir, scheme)
-    except (OSError, ValueError, KeyError) as err:
-        print(f'{STAGE}: model {model_dir}: {err}', file=sys.stderr)
-        return 1
-    for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            print(dump(run(load(line), model, keep, trace)), flush=True)
-        except BrokenPipeError:
-            return 0
-        except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as err:
-            print(f'{STAGE}: input line {n}: {err}', file=sys.stderr)
-            return 1
-    return 0
+    return serve(STAGE, model_dir, lambda: Model(model_dir, scheme), lambda doc, model: run(doc, model, keep, trace))
 
 
 if __name__ == '__main__':

@@ -89,3 +89,40 @@ def dump(v):
     if isinstance(v, dict):
         return '{' + ','.join(json.dumps(k, ensure_ascii=False) + ':' + dump(x) for k, x in v.items()) + '}'
     raise TypeError(f'cannot write {type(v).__name__}')
+
+
+# ---- the parts of a stage that are not its math -----------------------------------------------------
+
+def stamp(doc, stage, model):
+    """The output document's head, in the Swift stages' key order: format, stage, model, source,
+    target, then every other field as read (tensors are the caller's, last)."""
+    out = {'format': doc['format'], 'stage': stage, 'model': {'name': model.name, 'sha256': model.sha256}}
+    for k in ('source', 'target'):
+        if k in doc:
+            out[k] = doc[k]
+    for k, v in doc.items():
+        if k not in out and k != 'tensors':
+            out[k] = v
+    return out
+
+
+def serve(stage, model_dir, load_model, process):
+    """Runs a stage over stdin: one document per line in, one compact line out, flushed; a bad
+    line is one error line `stage: input line N: …` and status 1; a closed stdout ends quietly."""
+    import sys
+    try:
+        model = load_model()
+    except (OSError, ValueError, KeyError) as err:
+        print(f'{stage}: model {model_dir}: {err}', file=sys.stderr)
+        return 1
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            print(dump(process(load(line), model)), flush=True)
+        except BrokenPipeError:
+            return 0
+        except (ValueError, KeyError, TypeError, OverflowError, AttributeError) as err:
+            print(f'{stage}: input line {n}: {err}', file=sys.stderr)
+            return 1
+    return 0
