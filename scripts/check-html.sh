@@ -29,8 +29,19 @@ check() {  # NAME MODEL SENTENCE
   local url="file://$PWD/$out/index.html" files heatmaps translation
   # A copy of the page with a probe that records, once the page's script has run in a 1400 px wide
   # window, how wide the document is and what the script drew.
-  sed 's|</body>|<script>document.body.setAttribute("data-probe", "scroll-width=" + document.documentElement.scrollWidth + " neuron-rows=" + document.querySelectorAll("#nv-table tr").length + " large-cells=" + document.querySelectorAll("#mv-large svg rect").length);</script></body>|' \
-    "$out/index.html" > "$out/probe.html"
+  # Then every attention of the neuron view is chosen and every thumbnail clicked: each must draw.
+  cat > "$out/probe.js" <<'JS'
+var probe = "scroll-width=" + document.documentElement.scrollWidth + " neuron-rows=" + document.querySelectorAll("#nv-table tr").length +
+  " large-cells=" + document.querySelectorAll("#mv-large svg rect").length;
+var att = document.getElementById("nv-attention"), drawn = 0, opened = 0, thumbs = document.querySelectorAll("svg.thumb");
+for (var i = 0; att && i < att.options.length; i++) {
+  att.value = String(i); att.dispatchEvent(new Event("change"));
+  if (document.querySelectorAll("#nv-table tr").length > 1) drawn++;
+}
+thumbs.forEach(function (t) { t.dispatchEvent(new MouseEvent("click")); if (document.querySelectorAll("#mv-large svg rect").length > 1) opened++; });
+document.body.setAttribute("data-probe", probe + " attentions-drawn=" + drawn + "/" + (att ? att.options.length : 0) + " heads-opened=" + opened + "/" + thumbs.length);
+JS
+  sed 's|</body>|<script src="probe.js"></script></body>|' "$out/index.html" > "$out/probe.html"
   timeout 120 "$browser" "${flags[@]}" --window-size=1400,900 --dump-dom "file://$PWD/$out/probe.html" > "$out/dom.html" 2> "$out/chromium.log"
   timeout 120 "$browser" "${flags[@]}" --window-size=1400,2400 --screenshot="$PWD/$out/screenshot.png" "$url" >> "$out/chromium.log" 2>&1
   files=$(ls "$out/attention" | wc -l)
@@ -48,6 +59,11 @@ check() {  # NAME MODEL SENTENCE
   if [ -z "$width" ] || [ "$width" -gt 1400 ]; then echo "check-html: $name: the page scrolls sideways at 1400 px" >&2; status=1; fi
   if [ -z "$rows" ] || [ "$rows" -lt 2 ]; then echo "check-html: $name: the neuron view drew nothing" >&2; status=1; fi
   if [ -z "$cells" ] || [ "$cells" -lt 2 ]; then echo "check-html: $name: the model view opened no head" >&2; status=1; fi
+  local drawn opened
+  drawn=$(echo "$probe" | sed -n 's/.*attentions-drawn=\([0-9]*\/[0-9]*\).*/\1/p'); opened=$(echo "$probe" | sed -n 's/.*heads-opened=\([0-9]*\/[0-9]*\).*/\1/p')
+  echo "check-html: $name: neuron view drew ${drawn:-?} attentions; the model view opened ${opened:-?} heads"
+  if [ -z "$drawn" ] || [ "${drawn%/*}" != "${drawn#*/}" ] || [ "${drawn%/*}" = 0 ]; then echo "check-html: $name: an attention of the neuron view did not draw" >&2; status=1; fi
+  if [ -z "$opened" ] || [ "${opened%/*}" != "${opened#*/}" ]; then echo "check-html: $name: a head did not open" >&2; status=1; fi
   if [ "$bytes" -gt 1572864 ]; then echo "check-html: $name: index.html is over 1.5 MB" >&2; status=1; fi
   if grep -q 'e+38' "$out/index.html"; then echo "check-html: $name: the mask value is in the page" >&2; status=1; fi
   if [ ! -s "$out/screenshot.png" ]; then echo "check-html: $name: no screenshot" >&2; status=1; return; fi
@@ -56,5 +72,6 @@ check() {  # NAME MODEL SENTENCE
 }
 check statquest models/statquest "let's go"
 check demo-en-es models/demo-en-es "the red cats do not eat the small fish"
+check opus-en-es Tests/Fixtures/models/opus-en-es "the big cat sees a fish"
 [ $status -eq 0 ] && echo "check-html: ok (screenshots in .build/check-html/*/screenshot.png)"
 exit $status
