@@ -12,7 +12,7 @@ float32(√d_model) when config.json sets scale_embedding, and writes tensor 'em
 """
 import hashlib, json, math, os, struct, sys
 
-from vamos_json import F32, f32, parse_f32, serve, stamp  # beside this file
+from vamos_json import F32, f32, parse_f32, arguments, serve, stamp  # beside this file
 
 STAGE = 'embed'
 
@@ -94,23 +94,11 @@ def run(doc, model, warned):
 
 
 def main(argv):
-    args, model_dir = argv[1:], None
-    while args:
-        a = args.pop(0)
-        if a == '--model' and args:
-            model_dir = args.pop(0)
-        elif a.startswith('--model='):
-            model_dir = a.split('=', 1)[1]
-        elif a in ('-h', '--help'):
-            print(__doc__.strip())
-            return 0
-        else:
-            print(f"{STAGE}: unknown argument '{a}' (see '{argv[0]} --help')", file=sys.stderr)
-            return 64
-    here = os.path.dirname(os.path.abspath(__file__))
-    model_dir = model_dir or os.environ.get('VAMOS_MODEL') or os.path.join(here, '..', '..', 'models', 'statquest')
+    a = arguments(argv, STAGE, __doc__)
+    if isinstance(a, int):
+        return a
     warned = set()
-    return serve(STAGE, model_dir, lambda: Model(model_dir), lambda doc, model: run(doc, model, warned))
+    return serve(STAGE, a['model'], lambda: Model(a['model']), lambda doc, model: run(doc, model, warned))
 
 
 if __name__ == '__main__':

@@ -18,7 +18,7 @@ from fractions import Fraction
 STAGE = 'posenc'
 
 
-from vamos_json import F32, Number, f32, format_f32, parse_f32, serve, stamp  # beside this file
+from vamos_json import F32, Number, f32, format_f32, parse_f32, arguments, serve, stamp  # beside this file
 
 
 # ---- the model ------------------------------------------------------------------------------------
@@ -117,28 +117,10 @@ def run(doc, model, keep, trace):
 
 
 def main(argv):
-    args, keep, trace, model_dir, scheme = argv[1:], False, False, None, None
-    while args:
-        a = args.pop(0)
-        if a == '--model' and args:
-            model_dir = args.pop(0)
-        elif a.startswith('--model='):
-            model_dir = a.split('=', 1)[1]
-        elif a == '--scheme' and args:
-            scheme = args.pop(0)
-        elif a == '--keep':
-            keep = True
-        elif a == '--trace':
-            trace = True
-        elif a in ('-h', '--help'):
-            print(__doc__.strip())
-            return 0
-        else:
-            print(f"{STAGE}: unknown argument '{a}' (see '{argv[0]} --help')", file=sys.stderr)
-            return 64
-    here = os.path.dirname(os.path.abspath(__file__))
-    model_dir = model_dir or os.environ.get('VAMOS_MODEL') or os.path.join(here, '..', '..', 'models', 'statquest')
-    return serve(STAGE, model_dir, lambda: Model(model_dir, scheme), lambda doc, model: run(doc, model, keep, trace))
+    a = arguments(argv, STAGE, __doc__, options=('--scheme',), flags=('--keep', '--trace'))
+    if isinstance(a, int):
+        return a
+    return serve(STAGE, a['model'], lambda: Model(a['model'], a['scheme']), lambda doc, model: run(doc, model, a['keep'], a['trace']))
 
 
 if __name__ == '__main__':

@@ -106,6 +106,33 @@ def stamp(doc, stage, model):
     return out
 
 
+def arguments(argv, stage, usage, options=(), flags=()):
+    """The command line of a Python stage: `--model DIR` (else $VAMOS_MODEL, else the bundled
+    models/statquest) and the stage's own `--option VALUE` / `--option=VALUE` and `--flag`s.
+    Returns a dict (`model` and each option or flag, by name without the dashes), or an exit status:
+    0 after --help, 64 for an unknown argument (one line on stderr)."""
+    import os, sys
+    got = {o.lstrip('-'): None for o in ('--model',) + tuple(options)}
+    got.update({f.lstrip('-'): False for f in flags})
+    args = argv[1:]
+    while args:
+        a = args.pop(0)
+        name, _, value = a.partition('=')
+        if name in ('--model',) + tuple(options) and (value or args):
+            got[name.lstrip('-')] = value or args.pop(0)
+        elif a in flags:
+            got[a.lstrip('-')] = True
+        elif a in ('-h', '--help'):
+            print(usage.strip())
+            return 0
+        else:
+            print(f"{stage}: unknown argument '{a}' (see '{argv[0]} --help')", file=sys.stderr)
+            return 64
+    here = os.path.dirname(os.path.abspath(__file__))
+    got['model'] = got['model'] or os.environ.get('VAMOS_MODEL') or os.path.join(here, '..', '..', 'models', 'statquest')
+    return got
+
+
 def serve(stage, model_dir, load_model, process):
     """Runs a stage over stdin: one document per line in, one compact line out, flushed; a bad
     line is one error line `stage: input line N: …` and status 1; a closed stdout ends quietly."""

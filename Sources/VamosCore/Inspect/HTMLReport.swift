@@ -63,8 +63,10 @@ public struct HTMLReport {
         let targetTokens = stringArray(target["tokens"])
         let model = last?.fields["model"]?.objectValue
         let translation = target["text"]?.stringValue ?? targetTokens.joined(separator: " ")
-        let traced = stages.reversed().first { !AttentionMap.maps(in: $0.doc).isEmpty }?.doc ?? last
-        let data = PageData(doc: traced)
+        // The last document holding attention patterns (decode --trace), read once for every picture.
+        let traced = stages.reversed().first { $0.doc.tensors.keys.contains { $0.hasSuffix("hook_pattern") } }?.doc ?? last
+        let maps = traced.map { AttentionMap.maps(in: $0) } ?? []
+        let data = PageData(doc: traced, maps: maps)
 
         var h: [String] = []
         h.append("<!DOCTYPE html>")
@@ -86,7 +88,7 @@ public struct HTMLReport {
         h += wordsSection(sourceTokens, unknown: unknown, sourceSide: sourceSide)
         h += positionsSection(sourceTokens)
         h += neuronSection(data)
-        h += modelViewSection(traced, data)
+        h += modelViewSection(maps, data)
         h += residualSection(traced)
         h += stepsSection(target, translation: translation)
         h += stagesSection()
@@ -178,8 +180,7 @@ public struct HTMLReport {
 
     // MARK: 4. the model view
 
-    func modelViewSection(_ doc: Document?, _ data: PageData) -> [String] {
-        let maps = doc.map { AttentionMap.maps(in: $0) } ?? []
+    func modelViewSection(_ maps: [AttentionMap], _ data: PageData) -> [String] {
         var body: [String] = []
         if maps.isEmpty { body.append("<p>no attention patterns (run encode and decode with --trace)</p>") }
         for kind in AttentionMap.Kind.allCases {

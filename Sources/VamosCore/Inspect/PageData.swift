@@ -25,9 +25,11 @@ struct PageData {
 
     var attentions: [Attention] = []
 
-    init(doc: Document?) {
+    /// `maps`: `AttentionMap.maps(in: doc)`, one per head; the data is per attention (head 0's map
+    /// stands for its tensor).
+    init(doc: Document?, maps: [AttentionMap]) {
         guard let doc else { return }
-        for m in AttentionMap.maps(in: doc) where m.head == 0 {
+        for m in maps where m.head == 0 {
             let prefix = String(m.tensor.dropLast(".hook_pattern".count))
             guard let pattern = doc.tensors[m.tensor] else { continue }
             let q = doc.tensors[prefix + ".hook_q"], k = doc.tensors[prefix + ".hook_k"]

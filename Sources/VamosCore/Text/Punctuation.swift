@@ -16,19 +16,17 @@ public enum Punctuation {
     static let closing: Set<Character> = [".", ",", ";", ":", "!", "?", "…", "%", ")", "]", "}", "»", "”", "’"]
     static let opening: Set<Character> = ["¿", "¡", "(", "[", "{", "«", "“", "‘"]
 
-    static func isPunctuation(_ c: Character) -> Bool { c.isPunctuation }
-
     /// `word` as tokens: whole if `known(word)`, else with known punctuation peeled off its ends.
     public static func split(_ word: String, known: (String) -> Bool) -> [String] {
         if known(word) { return [word] }
         var lead: [String] = [], trail: [String] = []
         var core = Substring(word)
-        while core.count > 1, let f = core.first, isPunctuation(f), known(String(f)) {
+        while core.count > 1, let f = core.first, f.isPunctuation, known(String(f)) {
             lead.append(String(f))
             core = core.dropFirst()
             if known(String(core)) { break }
         }
-        while !known(String(core)), core.count > 1, let l = core.last, isPunctuation(l), known(String(l)) {
+        while !known(String(core)), core.count > 1, let l = core.last, l.isPunctuation, known(String(l)) {
             trail.insert(String(l), at: 0)
             core = core.dropLast()
         }
