@@ -4,7 +4,7 @@ import PackageDescription
 
 let stages = ["tokenize", "embed", "posenc", "encode", "decode", "detokenize"]
 /// Tools around the pipeline.
-let tools = ["train", "tensor"]
+let tools = ["train", "tensor", "attribute"]
 
 let package = Package(
     name: "Vamos",

@@ -23,6 +23,7 @@ public struct TensorTable {
         var names: [String]
         switch axis {
         case "token": names = source
+        case "target": names = target          // attributions: the word each row explains
         case "position": names = decoderInputs(doc, target: target)
         case "query": names = decoder ? decoderInputs(doc, target: target) : source
         case "key": names = decoder && !isCross ? decoderInputs(doc, target: target) : source

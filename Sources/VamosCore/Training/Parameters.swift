@@ -43,7 +43,10 @@ public final class Parameters<F: Scalar> {
     public static func load(_ model: Model) throws -> Parameters<F> {
         var values: [String: [F]] = [:]
         for (name, shape) in CheckpointNames.parameterShapes(model.config) {
-            values[name] = try model.weight(name, shape).data.map { F($0) }
+            // A shared embedding may be stored under either stack's name (as the stages read it).
+            let names = name == CheckpointNames.shared
+                ? [name, CheckpointNames.embedTokens("encoder"), CheckpointNames.embedTokens("decoder")] : [name]
+            values[name] = try model.weight(anyOf: names, shape).data.map { F($0) }
         }
         return Parameters(config: model.config, values: values)
     }

@@ -251,13 +251,19 @@ public final class TrainingModel<F: Scalar> {
     // MARK: encoder
 
     func encoderForward(_ batch: Batch, _ f: inout Forward) throws -> [F] {
-        let B = batch.size, T = batch.sourceLength
-        var x = try embed(batch.source, rows: T, batch: B, name: parameters.sourceEmbeddingName, stack: "encoder")
+        let x = try embed(batch.source, rows: batch.sourceLength, batch: batch.size, name: parameters.sourceEmbeddingName,
+                          stack: "encoder")
+        return encoderStack(x, batch: batch.size, validKeys: batch.sourceLengths, &f)
+    }
+
+    /// The encoder layers (and a pre-norm stack's final norm) on `encoder_input` x [B·T, C].
+    func encoderStack(_ input: [F], batch B: Int, validKeys: [Int], _ f: inout Forward) -> [F] {
+        var x = input
         for l in 0..<c.encoderLayers {
             let p = N.layer("encoder", l)
             var caches: [ResidualCache] = []
             let (x1, r1) = residualForward("\(p).\(N.selfAttentionNorm)", x) { h in
-                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, validKeys: batch.sourceLengths, causal: false)
+                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, validKeys: validKeys, causal: false)
                 return (o, .attention(a))
             }
             x = x1
@@ -270,7 +276,13 @@ public final class TrainingModel<F: Scalar> {
     }
 
     func encoderBackward(_ batch: Batch, dOut: [F], _ f: Forward) {
-        let B = batch.size, T = batch.sourceLength
+        let dx = encoderStackBackward(dOut, batch: batch.size, f)
+        embedBackward(batch.source, rows: batch.sourceLength, batch: batch.size, dx: dx, name: parameters.sourceEmbeddingName,
+                      stack: "encoder")
+    }
+
+    /// d(encoder_input) from d(encoder_output), adding every layer's parameter gradients.
+    func encoderStackBackward(_ dOut: [F], batch B: Int, _ f: Forward) -> [F] {
         var dx = dOut
         if let n = f.encoderFinal { dx = normBackward(N.stackNorm("encoder"), dx, n) }
         for l in (0..<c.encoderLayers).reversed() {
@@ -285,14 +297,22 @@ public final class TrainingModel<F: Scalar> {
                 }
             }
         }
-        embedBackward(batch.source, rows: T, batch: B, dx: dx, name: parameters.sourceEmbeddingName, stack: "encoder")
+        return dx
     }
 
     // MARK: decoder and output
 
     func decoderForward(_ batch: Batch, memory: [F], _ f: inout Forward) throws {
-        let B = batch.size, S = batch.targetLength, C = c.dModel
-        var x = try embed(batch.decoderInput, rows: S, batch: B, name: parameters.targetEmbeddingName, stack: "decoder")
+        let y = try embed(batch.decoderInput, rows: batch.targetLength, batch: batch.size, name: parameters.targetEmbeddingName,
+                          stack: "decoder")
+        decoderStack(y, batch: batch.size, memory: memory, validKeys: batch.sourceLengths, &f)
+    }
+
+    /// The decoder layers, final norm and output layer on the decoder input y [B·S, C]
+    /// (embeddings + positions of the start token and the target shifted right): sets `f.logits`.
+    func decoderStack(_ input: [F], batch B: Int, memory: [F], validKeys: [Int], _ f: inout Forward) {
+        let C = c.dModel, S = input.count / C / B
+        var x = input
         let selfKeys = [Int](repeating: S, count: B)  // the causal mask already hides padding from real positions
         for l in 0..<c.decoderLayers {
             let p = N.layer("decoder", l)
@@ -303,7 +323,7 @@ public final class TrainingModel<F: Scalar> {
             }
             let (x2, r2) = residualForward("\(p).\(N.crossAttentionNorm)", x1) { h in
                 let (o, a) = attentionForward("\(p).\(N.crossAttention)", h: h, memory: memory, B: B,
-                                              validKeys: batch.sourceLengths, causal: false)
+                                              validKeys: validKeys, causal: false)
                 return (o, .attention(a))
             }
             x = x2
@@ -318,7 +338,14 @@ public final class TrainingModel<F: Scalar> {
     }
 
     func decoderBackward(_ batch: Batch, dlogits: [F], _ f: Forward, dMemory: inout [F]) {
-        let B = batch.size, S = batch.targetLength, C = c.dModel, V = c.decoderVocabSize
+        let dy = decoderStackBackward(dlogits, batch: batch.size, f, dMemory: &dMemory)
+        embedBackward(batch.decoderInput, rows: batch.targetLength, batch: batch.size, dx: dy, name: parameters.targetEmbeddingName,
+                      stack: "decoder")
+    }
+
+    /// d(decoder input) from d(logits); adds d(encoder output) into `dMemory` and every parameter's gradient.
+    func decoderStackBackward(_ dlogits: [F], batch B: Int, _ f: Forward, dMemory: inout [F]) -> [F] {
+        let C = c.dModel, V = c.decoderVocabSize
         var dx = linearBack(weight: parameters.outputWeightName, bias: c.finalLogitsBias ? N.finalLogitsBias : nil,
                             dlogits, x: f.decoderOut, in: C, out: V)
         if let n = f.decoderFinal { dx = normBackward(N.stackNorm("decoder"), dx, n) }
@@ -341,6 +368,6 @@ public final class TrainingModel<F: Scalar> {
                 }
             }
         }
-        embedBackward(batch.decoderInput, rows: S, batch: B, dx: dx, name: parameters.targetEmbeddingName, stack: "decoder")
+        return dx
     }
 }
