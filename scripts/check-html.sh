@@ -22,10 +22,11 @@ if [ -z "$browser" ]; then
 fi
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --disable-dev-shm-usage --run-all-compositor-stages-before-draw --virtual-time-budget=2000)
 status=0
-check() {  # NAME MODEL SENTENCE
+check() {  # NAME MODEL SENTENCE [inspect.sh options…]
   local name=$1 model=$2 sentence=$3 out=".build/check-html/$1"
+  shift 3
   rm -rf "$out"; mkdir -p "$out"
-  pipelines/inspect.sh --model "$model" "$sentence" "$out" > /dev/null
+  pipelines/inspect.sh --model "$model" "$@" "$sentence" "$out" > /dev/null
   local url="file://$PWD/$out/index.html" files heatmaps translation
   # A copy of the page with a probe that records, once the page's script has run in a 1400 px wide
   # window, how wide the document is and what the script drew.
@@ -44,8 +45,13 @@ JS
   sed 's|</body>|<script src="probe.js"></script></body>|' "$out/index.html" > "$out/probe.html"
   timeout 120 "$browser" "${flags[@]}" --window-size=1400,900 --dump-dom "file://$PWD/$out/probe.html" > "$out/dom.html" 2> "$out/chromium.log"
   timeout 120 "$browser" "${flags[@]}" --window-size=1400,2400 --screenshot="$PWD/$out/screenshot.png" "$url" >> "$out/chromium.log" 2>&1
-  files=$(ls "$out/attention" | wc -l)
+  files=$(ls "$out/attention" | grep -vc '^attributions\.' || true)
   heatmaps=$(grep -o '<svg[^>]*class="heatmap thumb[^"]*"' "$out/dom.html" | wc -l)
+  local afiles amaps
+  afiles=$(ls "$out/attention" | grep -c '^attributions\.' || true)
+  amaps=$( (grep -o '<svg[^>]*class="heatmap" data-tensor="attributions\.[^"]*"' "$out/dom.html" || true) | wc -l)
+  if [ "$afiles" -ne "$amaps" ]; then echo "check-html: $name: $afiles attribution files but $amaps attribution heatmaps in the DOM" >&2; status=1; fi
+  [ "$afiles" -eq 0 ] || echo "check-html: $name: $amaps attribution heatmaps"
   translation=$(grep -o '<code id="translation">[^<]*</code>' "$out/dom.html" | sed 's/<[^>]*>//g')
   echo "check-html: $name: '$sentence' → '$translation'; DOM has $heatmaps heatmaps, attention/ has $files files"
   if [ "$files" -eq 0 ] || [ "$heatmaps" -ne "$files" ]; then echo "check-html: $name: heatmaps missing from the DOM" >&2; status=1; fi
@@ -72,6 +78,6 @@ JS
 }
 check statquest models/statquest "let's go"
 check demo-en-es models/demo-en-es "the red cats do not eat the small fish"
-check opus-en-es Tests/Fixtures/models/opus-en-es "the big cat sees a fish"
+check opus-en-es Tests/Fixtures/models/opus-en-es "the big cat sees a fish" --attribute
 [ $status -eq 0 ] && echo "check-html: ok (screenshots in .build/check-html/*/screenshot.png)"
 exit $status

@@ -6,12 +6,14 @@ import VamosCore
 struct Attention: ParsableCommand {
     @OptionGroup var limits: LimitOptions
     static let configuration = CommandConfiguration(
-        abstract: "Renders the attention weights of a --trace document as SVG heatmaps, one per layer and head.",
+        abstract: "Renders the attention weights of a --trace document (and attribute's attributions) as SVG heatmaps, one per layer and head.",
         discussion: """
             Encoder self-attention (encoder.blocks.L.attn.hook_pattern), decoder masked \
             self-attention (decoder.blocks.L.attn.hook_pattern) and encoder–decoder attention \
             (decoder.blocks.L.cross_attn.hook_pattern): token labels on both axes, the weight in \
-            each cell and on hover. Files: DIR/encoder.blocks.0.attn.head0.svg, … (with several \
+            each cell and on hover. attribute's tensors (attributions.METHOD, …METHOD.target) too: one \
+            row per target word, each row scaled by its largest |value|, negative red. \
+            Files: DIR/encoder.blocks.0.attn.head0.svg, …, DIR/attributions.saliency.svg (with several \
             documents, DIR/doc2/… for the second and later). Prints each path written.
             """)
 
@@ -23,9 +25,9 @@ struct Attention: ParsableCommand {
         let (input, names) = splitInput(arguments)
         guard names.isEmpty else { throw VamosError("unexpected argument '\(names[0])' (expected at most a FILE)") }
         try eachDocument(input) { doc, n in
-            let maps = AttentionMap.maps(in: doc)
+            let maps = AttentionMap.maps(in: doc) + AttentionMap.attributionMaps(in: doc)
             guard !maps.isEmpty else {
-                throw VamosError("no attention patterns (…hook_pattern tensors); run encode and decode with --trace")
+                throw VamosError("no attention patterns (…hook_pattern tensors) or attributions; run encode and decode with --trace, or attribute")
             }
             let dir = n == 1 ? out : "\(out)/doc\(n)"
             do {

@@ -15,7 +15,7 @@ final class FormatDocTests: XCTestCase {
 
     /// Every executable's --help says what its exit statuses mean.
     func testEveryHelpNamesItsExitStatus() throws {
-        for exe in Paths.stages + ["train", "tensor"] {
+        for exe in Paths.stages + ["train", "tensor", "attribute"] {
             let r = try runProcess(exe, ["--help"])
             XCTAssertEqual(r.status, 0, r.err)
             let help = r.out.split(whereSeparator: \.isWhitespace).joined(separator: " ")  // as wrapped for the terminal

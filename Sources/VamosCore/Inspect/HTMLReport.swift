@@ -62,7 +62,8 @@ public struct HTMLReport {
         let target = stages.reversed().lazy.map { $0.doc.side("target") }.first { $0["tokens"] != nil } ?? JSONObject()
         let targetTokens = stringArray(target["tokens"])
         let model = last?.fields["model"]?.objectValue
-        let translation = target["text"]?.stringValue ?? targetTokens.joined(separator: " ")
+        let translation = stages.reversed().lazy.compactMap { $0.doc.side("target")["text"]?.stringValue }.first
+            ?? targetTokens.joined(separator: " ")
         // The last document holding attention patterns (decode --trace), read once for every picture.
         let traced = stages.reversed().first { $0.doc.tensors.keys.contains { $0.hasSuffix("hook_pattern") } }?.doc ?? last
         let maps = traced.map { AttentionMap.maps(in: $0) } ?? []
@@ -82,13 +83,16 @@ public struct HTMLReport {
         if let model {
             h.append("<p>model <code>\(e(model["name"]?.stringValue ?? "?"))</code> (sha256 <code>\(e(String((model["sha256"]?.stringValue ?? "").prefix(16))))…</code>)</p>")
         }
-        h.append("<nav>" + [("words", "1 word embedding"), ("positions", "2 positional encoding"), ("neuron", "3 self-attention"),
-                           ("model-view", "4 all heads"), ("residual", "5 residuals and layer norm"), ("steps", "6 the search"),
-                           ("stages", "every tensor")].map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>")
+        let attributions = attributionSection()
+        let nav = [("words", "1 word embedding"), ("positions", "2 positional encoding"), ("neuron", "3 self-attention"),
+                   ("model-view", "4 all heads")] + (attributions.isEmpty ? [] : [("attributions", "4b attributions")])
+            + [("residual", "5 residuals and layer norm"), ("steps", "6 the search"), ("stages", "every tensor")]
+        h.append("<nav>" + nav.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav>")
         h += wordsSection(sourceTokens, unknown: unknown, sourceSide: sourceSide)
         h += positionsSection(sourceTokens)
         h += neuronSection(data)
         h += modelViewSection(maps, data)
+        h += attributions
         h += residualSection(traced)
         h += stepsSection(target, translation: translation)
         h += stagesSection()
