@@ -41,7 +41,7 @@ public enum ModelWriter {
     }
 
     /// The files Vamos writes into a model or checkpoint directory; nothing else is ever removed.
-    public static let ownFiles: Set<String> = ["config.json", "model.safetensors", "vocab.json", "target_vocab.json",
+    public static let ownFiles: Set<String> = ["config.json", "model.safetensors", "vocab.json", "target_vocab.json", "generation_config.json",
                                                 "trainer.json", "optimizer.safetensors"]
 
     /// The entries of a directory (nil when it cannot be read).

@@ -36,6 +36,8 @@ public final class TrainingRun {
     public let sourceVocabulary: [(String, Int)]
     public let targetVocabulary: [(String, Int)]
     public let trainer: Trainer
+    /// Files written beside the weights (generation_config.json for a Marian model: MarianExport).
+    public let extraModelFiles: [(String, [UInt8])]
 
     public init(_ setup: Setup) throws {
         self.setup = setup
@@ -50,6 +52,7 @@ public final class TrainingRun {
             modelConfig = model.config
             sourceVocabulary = try TrainingRun.complete(model.sourceVocabulary, latest + "/vocab.json")
             targetVocabulary = try TrainingRun.complete(model.targetVocabulary, latest + "/target_vocab.json")
+            extraModelFiles = readFile(latest + "/generation_config.json").map { [("generation_config.json", $0)] } ?? []
             let data = try TrainingRun.encode(setup.corpus, sourceVocabulary, targetVocabulary, eos: modelConfig.eosTokenID)
             try TrainingRun.checkLengths(data, setup.corpus, modelConfig)
             trainer = Trainer(parameters: try Parameters<Float>.load(model), data: data, options: o)
@@ -62,13 +65,26 @@ public final class TrainingRun {
                                 file: statePath)
             return
         }
-        let specials = [TrainingRun.eos, TrainingRun.unk]
+        let marian = try MarianExport.applies(setup.architecture)
+        let specials = [TrainingRun.eos, TrainingRun.unk] + (marian ? [MarianExport.pad] : [])
         let sv = setup.sourceVocabulary ?? ParallelCorpus.buildVocabulary(setup.corpus.pairs.map(\.source), specials: specials)
         let tv = setup.targetVocabulary ?? ParallelCorpus.buildVocabulary(setup.corpus.pairs.map(\.target), specials: specials)
         guard let eos = sv.first(where: { $0.0 == TrainingRun.eos })?.1, tv.first(where: { $0.0 == TrainingRun.eos })?.1 == eos else {
             throw VamosError("the source and target vocabularies must both hold \(TrainingRun.eos), at the same id")
         }
         var c = setup.architecture
+        var extra: [(String, [UInt8])] = []
+        if marian {
+            guard let pad = sv.first(where: { $0.0 == MarianExport.pad })?.1, tv.first(where: { $0.0 == MarianExport.pad })?.1 == pad else {
+                throw VamosError("a Marian model (the config is one transformers can load) needs \(MarianExport.pad) in both vocabularies, at the same id; add it to --source-vocab and --target-vocab, or set \"model_type\": \"vamos\"")
+            }
+            c["model_type"] = .string("marian")
+            c["architectures"] = .array([.string("MarianMTModel")])
+            c["pad_token_id"] = .int(pad)
+            c["decoder_start_token_id"] = c["decoder_start_token_id"] ?? .int(pad)  // Marian starts from <pad>
+            extra.append(("generation_config.json", MarianExport.generationConfig(c, pad: pad, eos: eos)))
+        }
+        extraModelFiles = extra
         c["model_type"] = c["model_type"] ?? .string("vamos")
         c["vocab_size"] = .int(sv.count)
         c["decoder_vocab_size"] = .int(tv.count)
@@ -143,7 +159,7 @@ public final class TrainingRun {
     /// The final model directory (atomic).
     public func writeModel() throws {
         try ModelWriter.write(to: setup.output, config: config, parameters: trainer.parameters,
-                              sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary)
+                              sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary, extraFiles: extraModelFiles)
     }
 
     /// `<dir>/step-NNNNNNNN/` (a loadable model directory plus trainer.json and optimizer.safetensors),
@@ -154,7 +170,7 @@ public final class TrainingRun {
         let name = "step-" + String(trainer.step).leftPadded(8)
         try ModelWriter.write(to: "\(dir)/\(name)", config: config, parameters: trainer.parameters,
                               sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary,
-                              extraFiles: [("trainer.json", Array((JSONCodec.serialize(.object(trainer.state), pretty: true) + "\n").utf8))],
+                              extraFiles: extraModelFiles + [("trainer.json", Array((JSONCodec.serialize(.object(trainer.state), pretty: true) + "\n").utf8))],
                               extraTensors: [("optimizer.safetensors", trainer.optimizerTensors)])
         let previous = TrainingRun.latestCheckpoint(dir)
         try writeFileAtomically(Array((name + "\n").utf8), to: "\(dir)/latest")
