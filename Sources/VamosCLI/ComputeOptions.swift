@@ -90,3 +90,23 @@ public struct LimitOptions: ParsableArguments {
         }
     }
 }
+
+/// `--ablate L.H` (encode, decode; decode also `cross:L.H`): zero one head's output before the
+/// output projection (TransformerLens' head ablation). Repeatable.
+public struct AblationOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Zero the output of head H of layer L before the output projection (repeatable).",
+        discussion: "decode: L.H is the masked self-attention, cross:L.H the encoder–decoder attention. Layers and heads count from 0.",
+        valueName: "L.H"))
+    public var ablate: [String] = []
+
+    public init() {}
+
+    public func validate() throws {
+        for a in ablate {
+            do { _ = try HeadAddress(parsing: a) } catch let e as VamosError { throw ValidationError(e.message) }
+        }
+    }
+
+    public var heads: [HeadAddress] { ablate.compactMap { try? HeadAddress(parsing: $0) } }
+}

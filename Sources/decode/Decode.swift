@@ -22,7 +22,9 @@ struct Decode: StageCommand {
             step) and the decoder's internals (decoder.blocks.L.attn.hook_pattern for masked \
             self-attention, decoder.blocks.L.cross_attn.hook_pattern for encoder–decoder attention, …).
             --force "TEXT" scores a given translation instead (teacher forcing): target.forced holds \
-            each token's probability, log-probability and rank; see docs/FORMAT.md.
+            each token's probability, log-probability and rank; see docs/FORMAT.md. With --force, \
+            --layers a:b runs only some decoder layers (activation patching, as encode --layers). \
+            --ablate L.H zeroes a head's output (cross:L.H: encoder–decoder attention).
             \(stageExitStatus)
             """)
 
@@ -56,6 +58,7 @@ struct Decode: StageCommand {
     var trace = false
 
     @OptionGroup var traceFilter: TraceFilterOptions
+    @OptionGroup var ablation: AblationOptions
 
     @Option(name: .long, help: ArgumentHelp(
         "Score this translation instead of generating one (teacher forcing).",
@@ -63,7 +66,17 @@ struct Decode: StageCommand {
         valueName: "text"))
     var force: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --force: run only decoder layers a..b-1 (Python slice: a:b, a:, :b).",
+        discussion: "Reads 'decoder_resid' (whose layers_done must be a) if present, else the decoder input (a = 0); writes target.forced when b is the last layer, else 'decoder_resid' with layers_done = b and 'encoder_output' kept. Edit the stream in between with any tool (activation patching); docs/FORMAT.md 5b.",
+        valueName: "a:b"))
+    var layers: String?
+
     func validate() throws {
+        if let layers {
+            do { _ = try LayerSlice(parsing: layers) } catch let e as VamosError { throw ValidationError(e.message) }
+            if force == nil { throw ValidationError("--layers needs --force TEXT: the decoder runs in pieces over a given translation (teacher forcing)") }
+        }
         if let maxLength, maxLength < 1 { throw ValidationError("--max-length must be at least 1") }
         if topK < 0 || topK > 1_000_000 { throw ValidationError("--top-k must be between 0 and 1000000") }
         if let beams, beams < 1 || beams > GenerationConfig.maxBeams {
@@ -81,10 +94,19 @@ struct Decode: StageCommand {
         compute.apply()
         try StageIO.run(stage: "decode") {
             let context = StageContext(stage: "decode", model: try modelOptions.load()) { StageIO.warn("decode", $0) }
+            // A head outside this model is a usage error, found before any input.
+            do {
+                let d = try context.model.decoder().ablating(ablation.heads)
+                if let layers { _ = try LayerSlice(parsing: layers).resolve(count: d.layers.count, stack: "decoder", after: "scored as target.forced") }
+            } catch let e as VamosError {
+                StageIO.warn("decode", e.message + " (see 'decode --help')")
+                throw ExitCode.validationFailure
+            }
             var stage = try DecodeStage(context: context, keep: keep, trace: trace || traceFilter.isOn, maxLength: maxLength, topK: topK,
                                         beams: beams, lengthPenalty: lengthPenalty,
                                         earlyStopping: earlyStopping.flatMap(GenerationConfig.EarlyStopping.init),
-                                        noRepeatNgramSize: noRepeatNgramSize, force: force)
+                                        noRepeatNgramSize: noRepeatNgramSize, force: force, ablate: ablation.heads,
+                                        layers: try layers.map { try LayerSlice(parsing: $0) })
             stage.traceFilter = traceFilter.filter
             if stage.batches && batching.batch > 1 {
                 // Greedy: a running batch documents join as they arrive (continuous batching).

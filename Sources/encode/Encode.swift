@@ -17,6 +17,7 @@ struct Encode: StageCommand {
             docs/FORMAT.md lists them.
             --layers a:b runs only layers a..b-1 (activation patching: stop after a layer, edit \
             'encoder_resid' with any tool, continue with --layers b:).
+            --ablate L.H zeroes the output of head H of layer L (TransformerLens' head ablation).
             \(stageExitStatus)
             """)
 
@@ -32,6 +33,7 @@ struct Encode: StageCommand {
     var trace = false
 
     @OptionGroup var traceFilter: TraceFilterOptions
+    @OptionGroup var ablation: AblationOptions
 
     @Option(name: .long, help: ArgumentHelp(
         "Run only encoder layers a..b-1 (Python slice: a:b, a:, :b).",
@@ -57,8 +59,13 @@ struct Encode: StageCommand {
                     throw ExitCode.validationFailure
                 }
             }
+            // A head outside this model is a usage error too.
+            do { _ = try context.model.encoder().ablating(ablation.heads) } catch let e as VamosError {
+                StageIO.warn("encode", e.message + " (see 'encode --help')")
+                throw ExitCode.validationFailure
+            }
             var stage = try EncodeStage(context: context, keep: keep, trace: trace || traceFilter.isOn,
-                                        layers: try layers.map { try LayerSlice(parsing: $0) })
+                                        layers: try layers.map { try LayerSlice(parsing: $0) }, ablate: ablation.heads)
             stage.traceFilter = traceFilter.filter
             try StageIO.forEachDocument(stage: "encode", pretty: output.pretty, batch: batching.batch,
                                         batched: stage.batches ? { try stage.run(batch: &$0) } : nil) { try stage.run(&$0) }

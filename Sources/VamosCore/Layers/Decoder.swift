@@ -1,9 +1,9 @@
 /// One decoder layer: masked self-attention, encoder–decoder attention, then the feed-forward
 /// block, each inside a residual connection.
 public struct DecoderLayer: Sendable {
-    public let selfAttention: MultiHeadAttention
+    public var selfAttention: MultiHeadAttention
     public let selfAttentionNorm: LayerNorm?
-    public let crossAttention: MultiHeadAttention
+    public var crossAttention: MultiHeadAttention
     public let crossAttentionNorm: LayerNorm?
     public let feedForward: PositionwiseFeedForward?
     public let finalNorm: LayerNorm?
@@ -60,7 +60,7 @@ public struct DecoderLayer: Sendable {
 public struct Decoder: Sendable {
     public let embedding: Embedding
     public let positions: PositionalEncoding
-    public let layers: [DecoderLayer]
+    public var layers: [DecoderLayer]
     public let finalNorm: LayerNorm?
 
     public struct State: Sendable {
@@ -76,19 +76,35 @@ public struct Decoder: Sendable {
 
     /// Feeds the next target ids; returns their hidden states [n, C].
     public func forward(_ ids: [Int], state: inout State, trace: Trace? = nil) throws -> [Float] {
+        let h = try input(ids, start: state.length, trace: trace)
+        return forward(resid: h, layers: 0..<layers.count, state: &state, trace: trace)
+    }
+
+    /// The decoder input of the next ids [n, C]: their embeddings plus the positions from `start`.
+    public func input(_ ids: [Int], start: Int, trace: Trace? = nil) throws -> [Float] {
         let C = embedding.dModel
         let embedded = try embedding.forward(ids, field: "target.ids")
-        var h = try positions.forward(embedded, start: state.length)
+        let h = try positions.forward(embedded, start: start)
         trace?.record("decoder.hook_embed", embedded, shape: [ids.count, C], axes: ["position", "d_model"])
         trace?.record("decoder.hook_input", h, shape: [ids.count, C], axes: ["position", "d_model"])
-        for l in layers.indices {
+        return h
+    }
+
+    /// Layers `range` over the residual stream h [n, C] of the next n positions (`decode --layers`);
+    /// the final norm belongs to the last layer's step, so running `:k` then `k:` gives what running
+    /// all gives. `state.length` advances once the last layer has run.
+    public func forward(resid x: [Float], layers range: Range<Int>, state: inout State, trace: Trace? = nil) -> [Float] {
+        let C = embedding.dModel, n = x.count / C
+        var h = x
+        for l in range {
             h = layers[l].forward(h, cache: &state.caches[l], trace: trace.map { TraceScope($0, "decoder.blocks.\(l).") })
         }
+        guard range.upperBound == layers.count else { return h }
         if let finalNorm {
             h = finalNorm.forward(h)
-            trace?.record("decoder.ln_final.hook_normalized", h, shape: [ids.count, C], axes: ["position", "d_model"])
+            trace?.record("decoder.ln_final.hook_normalized", h, shape: [n, C], axes: ["position", "d_model"])
         }
-        state.length += ids.count
+        state.length += n
         return h
     }
 }

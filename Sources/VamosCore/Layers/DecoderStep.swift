@@ -36,7 +36,7 @@ extension MultiHeadAttention {
                                      similarity: similarity, causal: causal)
             z.append(contentsOf: a.z)
         }
-        return out.forward(z)
+        return project(z)
     }
 }
 

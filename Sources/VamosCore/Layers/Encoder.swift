@@ -1,6 +1,6 @@
 /// One encoder layer: self-attention, then the feed-forward block, each inside a residual connection.
 public struct EncoderLayer: Sendable {
-    public let selfAttention: MultiHeadAttention
+    public var selfAttention: MultiHeadAttention
     public let selfAttentionNorm: LayerNorm?
     public let feedForward: PositionwiseFeedForward?
     public let finalNorm: LayerNorm?
@@ -30,7 +30,7 @@ public struct EncoderLayer: Sendable {
 /// The encoder stack: `encoder_input` [T, C] → `encoder_output` [T, C]. With pre-norm layers a last
 /// layer norm follows the stack.
 public struct Encoder: Sendable {
-    public let layers: [EncoderLayer]
+    public var layers: [EncoderLayer]
     public let finalNorm: LayerNorm?
 
     /// Runs layers `range` (all by default). The final norm of a pre-norm stack belongs to the last

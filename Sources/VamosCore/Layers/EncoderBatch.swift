@@ -19,7 +19,7 @@ extension EncoderLayer {
                 z.append(contentsOf: a.z)
                 row += T
             }
-            return selfAttention.out.forward(z)
+            return selfAttention.project(z)
         }
         guard let feedForward else { return attn.stream }
         return residual(attn.stream, placement: placement, norm: finalNorm) { feedForward.forward($0) }.stream

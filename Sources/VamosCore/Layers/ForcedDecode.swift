@@ -30,6 +30,16 @@ public func forcedScores(decoder: Decoder, output: OutputProjection, memory: [Fl
     let inputs = [config.decoderStartTokenID] + ids.dropLast()
     var state = decoder.start(memory: memory)
     let h = try decoder.forward(inputs, state: &state, trace: trace)   // [S, C]
+    return forcedScores(hidden: h, output: output, config: config, ids: ids, processors: processors, topK: topK)
+}
+
+/// The scoring half of `forcedScores`, from the decoder's hidden states h [S, C] of the inputs
+/// `[decoder_start_token_id] + ids[:-1]` (`decode --force --layers` computes them in pieces).
+public func forcedScores(hidden h: [Float], output: OutputProjection, config: ModelConfig, ids: [Int],
+                         processors: LogitsProcessors? = nil, topK: Int = 5) -> [ForcedStep] {
+    let processors = processors ?? LogitsProcessors(GenerationConfig.vamosDefault(config), eosID: config.eosTokenID,
+                                                    maxGenerated: Int.max / 2)
+    let inputs = [config.decoderStartTokenID] + ids.dropLast()
     let logits = output.forward(h)                                     // [S, V]
     let V = output.vocabSize
     return ids.enumerated().map { i, id in

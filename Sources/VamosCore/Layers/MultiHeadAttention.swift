@@ -13,6 +13,8 @@ public struct MultiHeadAttention: Sendable {
     public let out: Linear
     public let heads: Int
     public let similarity: ModelConfig.Similarity
+    /// Heads whose output is zeroed before the output projection (HeadAblation.swift).
+    public var ablatedHeads: Set<Int> = []
     public var dModel: Int { q.outFeatures }
     public var headDim: Int { dModel / heads }
 
@@ -39,14 +41,15 @@ public struct MultiHeadAttention: Sendable {
         let C = dModel, H = heads, D = headDim
         let Tq = q.count / C, Tk = k.count / C
         let a = attentionForward(q: q, k: k, v: v, dModel: C, heads: H, similarity: similarity, causal: causal)
-        let result = out.forward(a.z)                                 // [Tq, C]
+        let z = ablate(a.z)                                            // [Tq, C]
+        let result = out.forward(z)                                   // [Tq, C]
         if let trace {
             trace.record("hook_q", q, shape: [Tq, H, D], axes: ["query", "head", "d_head"])
             trace.record("hook_k", k, shape: [Tk, H, D], axes: ["key", "head", "d_head"])
             trace.record("hook_v", v, shape: [Tk, H, D], axes: ["key", "head", "d_head"])
             trace.record("hook_attn_scores", a.scores, shape: [H, Tq, Tk], axes: ["head", "query", "key"])
             trace.record("hook_pattern", a.pattern, shape: [H, Tq, Tk], axes: ["head", "query", "key"])
-            trace.record("hook_z", a.z, shape: [Tq, H, D], axes: ["query", "head", "d_head"])
+            trace.record("hook_z", z, shape: [Tq, H, D], axes: ["query", "head", "d_head"])
         }
         return result
     }

@@ -18,6 +18,8 @@ public struct DecodeStage {
     public let generation: GenerationConfig
     public let processors: LogitsProcessors
     let decoder: Decoder
+    /// `--layers a:b` (with `--force`): run only decoder layers a..<b (DecodeLayers.swift).
+    public let layers: LayerSlice?
     let output: OutputProjection
 
     /// What decode writes into `target` (or what a later stage derives from it): removed first, so a
@@ -33,7 +35,7 @@ public struct DecodeStage {
     /// `early_stopping`, `no_repeat_ngram_size`).
     public init(context: StageContext, keep: Bool = false, trace: Bool = false, maxLength: Int? = nil, topK: Int = 5,
                 beams: Int? = nil, lengthPenalty: Double? = nil, earlyStopping: GenerationConfig.EarlyStopping? = nil,
-                noRepeatNgramSize: Int? = nil, force: String? = nil) throws {
+                noRepeatNgramSize: Int? = nil, force: String? = nil, ablate: [HeadAddress] = [], layers: LayerSlice? = nil) throws {
         self.context = context
         self.forceText = force
         self.force = try force.map { try DecodeStage.forcedIDs($0, model: context.model) }
@@ -58,7 +60,12 @@ public struct DecodeStage {
         self.maxLength = min(maxLength ?? g.maxGeneratedIDs, c.maxPositionEmbeddings)
         processors = LogitsProcessors(g, eosID: c.eosTokenID, maxGenerated: self.maxLength)
         self.topK = topK
-        decoder = try context.model.decoder()
+        decoder = try context.model.decoder().ablating(ablate)
+        self.layers = layers
+        if let layers {
+            guard force != nil else { throw VamosError("--layers needs --force TEXT: the decoder runs in pieces over a given translation (teacher forcing)") }
+            _ = try layers.resolve(count: decoder.layers.count, stack: "decoder", after: DecodeStage.scoredAfter)
+        }
         output = try context.model.outputProjection()
     }
 
@@ -215,8 +222,15 @@ public struct DecodeStage {
         context.adopt(&doc)
         let model = context.model, vocab = model.targetVocabulary, ids = force!
         let t = trace ? Trace(filter: traceFilter) : nil
-        let steps = try forcedScores(decoder: decoder, output: output, memory: memory.data, config: model.config,
+        let steps: [ForcedStep]
+        if let layers {
+            // A partial run writes decoder_resid (and keeps encoder_output) instead of target.forced.
+            guard let s = try forcedLayers(&doc, memory: memory.data, slice: layers, trace: t) else { return }
+            steps = s
+        } else {
+            steps = try forcedScores(decoder: decoder, output: output, memory: memory.data, config: model.config,
                                      ids: ids, processors: processors, topK: topK, trace: t)
+        }
         // JSON has no −∞: an id generation never picks (the pad) gets the most negative float32.
         func finite(_ v: Float) -> Float { v.isFinite ? v : -.greatestFiniteMagnitude }
         let total = steps.reduce(0.0) { $0 + Double($1.logProbability) }

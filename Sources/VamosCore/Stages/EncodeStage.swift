@@ -23,12 +23,13 @@ public struct EncodeStage {
     /// The partial stream's tensor and the key inside it that counts the layers it has passed.
     public static let residName = "encoder_resid", layersDoneKey = "layers_done"
 
-    public init(context: StageContext, keep: Bool = false, trace: Bool = false, layers: LayerSlice? = nil) throws {
+    public init(context: StageContext, keep: Bool = false, trace: Bool = false, layers: LayerSlice? = nil,
+                ablate: [HeadAddress] = []) throws {
         self.context = context
         self.keep = keep
         self.trace = trace
         self.layers = layers
-        encoder = try context.model.encoder()
+        encoder = try context.model.encoder().ablating(ablate)
         if let layers { _ = try layers.resolve(count: encoder.layers.count) }
     }
 
@@ -119,19 +120,19 @@ public struct LayerSlice: Equatable, Sendable, CustomStringConvertible {
 
     /// The layers it selects of `count`; an error when a bound is outside 0…count or a > b, or when
     /// it would run nothing past the last layer (`count:count` — that stream is `encoder_output`).
-    public func resolve(count: Int) throws -> Range<Int> {
+    public func resolve(count: Int, stack: String = "encoder", after: String = "encoder_output") throws -> Range<Int> {
         func abs(_ v: Int?, _ dflt: Int) throws -> Int {
             guard let v else { return dflt }
             let a = v < 0 ? count + v : v
             guard a >= 0 && a <= count else {
-                throw VamosError("--layers '\(self)': layer \(v) is outside 0…\(count) (the encoder has \(count) layer\(count == 1 ? "" : "s"))")
+                throw VamosError("--layers '\(self)': layer \(v) is outside 0…\(count) (the \(stack) has \(count) layer\(count == 1 ? "" : "s"))")
             }
             return a
         }
         let a = try abs(start, 0), b = try abs(end, count)
         guard a <= b else { throw VamosError("--layers '\(self)': the start \(a) is after the end \(b)") }
         guard !(a == count && count > 0) else {
-            throw VamosError("--layers '\(self)': runs no layer past the last (the encoder has \(count)); the stream after it is encoder_output")
+            throw VamosError("--layers '\(self)': runs no layer past the last (the \(stack) has \(count)); the stream after it is \(after)")
         }
         return a..<b
     }
