@@ -21,6 +21,7 @@ public final class TrainingModel<F: Scalar> {
         var k: [F], v: [F]              // [B·Tk, C]
         var acts: [AttentionActivations<F>]        // per batch item
         var z: [F]                          // [B·Tq, C]
+        var heads: Int                      // H of this attention (its stack's config)
     }
     struct FeedForwardCache { var x: [F]; var h: [F]; var a: [F] }  // [rows, C], [rows, F], [rows, F]
     enum SublayerCache { case attention(AttentionCache), feedForward(FeedForwardCache) }
@@ -51,6 +52,14 @@ public final class TrainingModel<F: Scalar> {
             encoderBackward(batch, dOut: dMemory, f)
         }
         return loss
+    }
+
+    /// The logits [B·S, V] of a teacher-forced batch (the forward pass `loss` takes).
+    func logits(_ batch: Batch) throws -> [F] {
+        var f = Forward()
+        let memory = try encoderForward(batch, &f)
+        try decoderForward(batch, memory: memory, &f)
+        return f.logits
     }
 
     // MARK: embeddings
@@ -143,9 +152,9 @@ public final class TrainingModel<F: Scalar> {
     }
 
     /// Multi-head attention of `h` [B·Tq, C] over `memory` [B·Tk, C] (h itself for self-attention).
-    func attentionForward(_ p: String, h: [F], memory: [F], B: Int, validKeys: [Int], causal: Bool)
+    func attentionForward(_ p: String, h: [F], memory: [F], B: Int, heads H: Int, validKeys: [Int], causal: Bool)
         -> ([F], AttentionCache) {
-        let C = c.dModel, H = p.hasPrefix("model.encoder") ? c.encoderAttentionHeads : c.decoderAttentionHeads
+        let C = c.dModel
         let P = N.projections
         let q = linear("\(p).\(P.q)", h, in: C, out: C)
         let k = linear("\(p).\(P.k)", memory, in: C, out: C)
@@ -163,12 +172,12 @@ public final class TrainingModel<F: Scalar> {
             acts.append(a)
         }
         let out = linear("\(p).\(P.out)", z, in: C, out: C)
-        return (out, AttentionCache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: z))
+        return (out, AttentionCache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: z, heads: H))
     }
 
     /// Returns d(h); adds d(memory) into `dMemory` when given (encoder–decoder attention), else into d(h).
     func attentionBackward(_ p: String, dOut: [F], _ a: AttentionCache, B: Int, dMemory: UnsafeMutableBufferPointer<F>?) -> [F] {
-        let C = c.dModel, H = p.hasPrefix("model.encoder") ? c.encoderAttentionHeads : c.decoderAttentionHeads
+        let C = c.dModel, H = a.heads
         let P = N.projections
         let dz = linearBack("\(p).\(P.out)", dOut, x: a.z, in: C, out: C)
         let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
@@ -263,7 +272,8 @@ public final class TrainingModel<F: Scalar> {
             let p = N.layer("encoder", l)
             var caches: [ResidualCache] = []
             let (x1, r1) = residualForward("\(p).\(N.selfAttentionNorm)", x) { h in
-                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, validKeys: validKeys, causal: false)
+                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, heads: c.encoderAttentionHeads,
+                                          validKeys: validKeys, causal: false)
                 return (o, .attention(a))
             }
             x = x1
@@ -318,12 +328,13 @@ public final class TrainingModel<F: Scalar> {
             let p = N.layer("decoder", l)
             var caches: [ResidualCache] = []
             let (x1, r1) = residualForward("\(p).\(N.selfAttentionNorm)", x) { h in
-                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, validKeys: selfKeys, causal: true)
+                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, heads: c.decoderAttentionHeads,
+                                          validKeys: selfKeys, causal: true)
                 return (o, .attention(a))
             }
             let (x2, r2) = residualForward("\(p).\(N.crossAttentionNorm)", x1) { h in
                 let (o, a) = attentionForward("\(p).\(N.crossAttention)", h: h, memory: memory, B: B,
-                                              validKeys: validKeys, causal: false)
+                                              heads: c.decoderAttentionHeads, validKeys: validKeys, causal: false)
                 return (o, .attention(a))
             }
             x = x2

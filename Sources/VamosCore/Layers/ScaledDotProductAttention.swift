@@ -21,7 +21,19 @@ extension Scalar {
     static var maskValue: Self { -Self.greatestFiniteMagnitude }
 }
 
-/// The attention proper, for projected q [Tq, C] and k, v [Tk, C]:
+/// The subsequent mask (the Annotated Transformer's `subsequent_mask`): in masked decoder
+/// self-attention, query i may attend to key j only when j is not after it. `queries` Tq and `keys`
+/// Tk: query i sits at position Tk − Tq + i (the earlier positions came from the cache), so row i
+/// allows keys 0 … Tk − Tq + i. [Tq, Tk], row-major, true = may attend.
+public func subsequentMask(queries Tq: Int, keys Tk: Int) -> [Bool] {
+    var mask = [Bool](repeating: false, count: Tq * Tk)
+    for i in 0..<Tq {
+        for j in 0..<min(Tk, Tk - Tq + i + 1) { mask[i * Tk + j] = true }
+    }
+    return mask
+}
+
+/// Scaled dot-product attention, the attention proper, for projected q [Tq, C] and k, v [Tk, C]:
 ///
 ///     s[h, i, j] = sim(q_i, k_j)          scaled_dot: q·k/√D   dot: q·k   cosine: q̂·k̂
 ///     s[h, i, j] = −max  for j > Tk − Tq + i (causal: subsequentMask), or j ≥ validKeys (padding)
@@ -32,7 +44,6 @@ public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, h
                                         similarity: ModelConfig.Similarity, causal: Bool, validKeys: Int? = nil) -> AttentionActivations<T> {
     let D = C / H
     let Tq = q.count / C, Tk = k.count / C
-    let offset = Tk - Tq
     var a = AttentionActivations<T>(qs: q, ks: k, qNorms: [], kNorms: [], scores: [T](repeating: 0, count: H * Tq * Tk),
                                     pattern: [], z: [T](repeating: 0, count: Tq * C))
     switch similarity {
@@ -56,10 +67,12 @@ public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, h
         }
     }
     let valid = min(validKeys ?? Tk, Tk)
+    let allowed = causal ? subsequentMask(queries: Tq, keys: Tk) : nil                    // [Tq, Tk]
     for h in 0..<H {
         for i in 0..<Tq {
-            let first = causal ? min(valid, offset + i + 1) : valid
-            if first < Tk { for j in first..<Tk { a.scores[(h * Tq + i) * Tk + j] = T.maskValue } }
+            for j in 0..<Tk where j >= valid || allowed?[i * Tk + j] == false {
+                a.scores[(h * Tq + i) * Tk + j] = T.maskValue                              // padding, or after query i
+            }
         }
     }
     a.pattern = a.scores
