@@ -96,8 +96,9 @@ struct Decode: StageCommand {
             let context = StageContext(stage: "decode", model: try modelOptions.load()) { StageIO.warn("decode", $0) }
             // A head outside this model is a usage error, found before any input.
             do {
-                let d = try context.model.decoder().ablating(ablation.heads)
-                if let layers { _ = try LayerSlice(parsing: layers).resolve(count: d.layers.count, stack: "decoder", after: "scored as target.forced") }
+                let c = context.model.config
+                try HeadAddress.validate(ablation.heads, config: c, stack: "decoder")
+                if let layers { _ = try LayerSlice(parsing: layers).resolve(count: c.decoderLayers, stack: "decoder", after: "scored as target.forced") }
             } catch let e as VamosError {
                 StageIO.warn("decode", e.message + " (see 'decode --help')")
                 throw ExitCode.validationFailure

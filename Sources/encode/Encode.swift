@@ -60,7 +60,7 @@ struct Encode: StageCommand {
                 }
             }
             // A head outside this model is a usage error too.
-            do { _ = try context.model.encoder().ablating(ablation.heads) } catch let e as VamosError {
+            do { try HeadAddress.validate(ablation.heads, config: context.model.config, stack: "encoder") } catch let e as VamosError {
                 StageIO.warn("encode", e.message + " (see 'encode --help')")
                 throw ExitCode.validationFailure
             }

@@ -77,6 +77,19 @@ extension Decoder {
 }
 
 extension HeadAddress {
+    /// Checks `heads` against the config alone (no weights read): the stages call this before any
+    /// input, so a bad address is a usage error. `stack`: "encoder" or "decoder".
+    public static func validate(_ heads: [HeadAddress], config c: ModelConfig, stack: String) throws {
+        for a in heads {
+            if stack == "encoder" {
+                guard !a.cross else { throw VamosError("--ablate \(a): the encoder has no encoder–decoder attention (cross: is for decode)") }
+                try check(a, layers: c.encoderLayers, heads: c.encoderAttentionHeads, stack: stack)
+            } else {
+                try check(a, layers: c.decoderLayers, heads: c.decoderAttentionHeads, stack: stack)
+            }
+        }
+    }
+
     static func check(_ a: HeadAddress, layers: Int, heads: Int, stack: String) throws {
         guard a.layer < layers else {
             throw VamosError("--ablate \(a): layer \(a.layer) is outside 0..<\(layers) (the \(stack) has \(layers) layer\(layers == 1 ? "" : "s"))")
