@@ -72,6 +72,33 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// swish in every variant is exactly the scalar expression x / (1 + vamos_expf(−x)), on values
+    /// that reach every branch of fdlibm's exp: |x| < 2^−28, the ±0.5 ln2 and ±1.5 ln2 edges, x = −1
+    /// (exp(1) is special-cased), large arguments, results near overflow and subnormal, ±0, ±∞, NaN.
+    func testSwishVariantsAgreeBitForBit() throws {
+        var xs: [Float] = [0, -0, 1, -1, 1e-9, -1e-9, 3.7e-9, -3.7e-9, 0.34657359, -0.34657359, 0.3465736, -0.3465736,
+                           1.0397208, -1.0397208, 1.0397207, -1.0397207, 2, -2, 10, -10, 87, -87, 88.7, -88.7, 103, -103,
+                           700, -700, 708, -708, 709.5, -709.5, 710, -710, 745, -745, 800, -800, 3e38, -3e38,
+                           .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude]
+        for e in stride(from: -30, through: 12, by: 1) {
+            for m: Float in [1, 1.1, 1.5, 1.9] { xs += [m * Float(pow(2.0, Double(e))), -m * Float(pow(2.0, Double(e)))] }
+        }
+        for _ in 0..<20_000 { xs.append(Float(rng.uniform() * 40 - 20)) }
+        for n in [0, 1, 3, 4, 5, xs.count] {
+            let input = Array(xs.prefix(n))
+            let expected = input.map { $0 / (1 + vamos_expf(-$0)) }
+            for isa in Kernels.ISA.allCases.filter(\.isSupported) {
+                try Kernels.use(isa)
+                var y = input
+                vamos_swish(&y, Int64(y.count))
+                XCTAssertEqual(y.map(\.bitPattern), expected.map(\.bitPattern), "\(isa) n \(n)")
+                var viaActivate = input
+                activate(&viaActivate, .swish)
+                XCTAssertEqual(viaActivate.map(\.bitPattern), expected.map(\.bitPattern), "\(isa) activate")
+            }
+        }
+    }
+
     /// Transposed operands (training's products) are packed, then computed canonically; Double too.
     func testTransposedProductsAndDouble() throws {
         let M = 6, N = 5, K = 37

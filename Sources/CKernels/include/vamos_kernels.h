@@ -84,6 +84,9 @@ void vamos_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K,
 /// for the few sums outside the products.
 float vamos_sdot(const float *a, const float *b, int64_t K);
 
+/// x[i] = x[i] / (1 + vamos_expf(-x[i])) (swish), in place: the same bits in every variant.
+void vamos_swish(float *x, int64_t n);
+
 /// Row `row` of a [rows, cols] matrix of element type `dtype`, widened to float32 into `out`.
 void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out);
 
