@@ -34,4 +34,25 @@ final class TrainingMatchesDecodeTests: XCTestCase {
             }
         }
     }
+
+    /// The parameter tree lists exactly the tensors of each fixture checkpoint (the stages load
+    /// their layers from it; the trainer takes its parameter list from it), with their shapes.
+    func testTheParameterTreeIsTheCheckpoint() throws {
+        for name in Repo.fixtureModels + ["opus-en-es", "opus-en-es-separate"] {
+            let model = try Model(directory: Repo.fixtureModel(name))
+            let listed = ParameterTree(model.config).parameters
+            var names = Set(listed.map(\.name))
+            let stored = Set(model.weights.entries.keys)
+            if names.contains(CheckpointNames.shared) && !stored.contains(CheckpointNames.shared) {
+                // save_pretrained may store the shared matrix under the stacks' names instead
+                names.remove(CheckpointNames.shared)
+                names.formUnion(stored.filter { $0.hasSuffix("embed_tokens.weight") })
+            }
+            XCTAssertEqual(names, stored, name)
+            for (n, shape) in listed where stored.contains(n) {
+                XCTAssertEqual(model.weights.entries[n]!.shape, shape, "\(name): \(n)")
+            }
+            XCTAssertEqual(try Parameters<Float>.load(model).count, listed.reduce(0) { $0 + $1.shape.reduce(1, *) })
+        }
+    }
 }

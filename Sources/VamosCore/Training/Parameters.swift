@@ -1,7 +1,7 @@
 /// All trainable weights of a model, by checkpoint name, with a gradient buffer for each.
 public final class Parameters<F: Scalar> {
     public let config: ModelConfig
-    /// Names in a fixed order (`CheckpointNames.parameterShapes`).
+    /// Names in a fixed order (`ParameterTree.parameters`).
     public let names: [String]
     public let shapes: [String: [Int]]
     public var values: [String: [F]]
@@ -9,7 +9,7 @@ public final class Parameters<F: Scalar> {
 
     public init(config: ModelConfig, values: [String: [F]]) {
         self.config = config
-        let list = CheckpointNames.parameterShapes(config)
+        let list = ParameterTree(config).parameters
         names = list.map(\.name)
         shapes = Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0.shape) })
         self.values = values
@@ -19,7 +19,7 @@ public final class Parameters<F: Scalar> {
     /// Fresh weights: Xavier-uniform linears, N(0, 1/√d_model) embeddings, LN γ = 1, β = 0, biases 0.
     public static func initialized(config: ModelConfig, rng: inout SeededRandom) -> Parameters<F> {
         var values: [String: [F]] = [:]
-        for (name, shape) in CheckpointNames.parameterShapes(config) {
+        for (name, shape) in ParameterTree(config).parameters {
             let n = shape.reduce(1, *)
             var v = [F](repeating: 0, count: n)
             if name.hasSuffix("layer_norm.weight") {
@@ -42,7 +42,7 @@ public final class Parameters<F: Scalar> {
     /// The weights of a model directory.
     public static func load(_ model: Model) throws -> Parameters<F> {
         var values: [String: [F]] = [:]
-        for (name, shape) in CheckpointNames.parameterShapes(model.config) {
+        for (name, shape) in ParameterTree(model.config).parameters {
             // A shared embedding may be stored under either stack's name (as the stages read it).
             let names = name == CheckpointNames.shared
                 ? [name, CheckpointNames.embedTokens("encoder"), CheckpointNames.embedTokens("decoder")] : [name]
@@ -67,12 +67,4 @@ public final class Parameters<F: Scalar> {
         Parameters<G>(config: config, values: values.mapValues { $0.map { G($0) } })
     }
 
-    /// Where the embedding of each side lives (one matrix when shared).
-    var sourceEmbeddingName: String {
-        config.shareEncoderDecoderEmbeddings ? CheckpointNames.shared : CheckpointNames.embedTokens("encoder")
-    }
-    var targetEmbeddingName: String {
-        config.shareEncoderDecoderEmbeddings ? CheckpointNames.shared : CheckpointNames.embedTokens("decoder")
-    }
-    var outputWeightName: String { config.tieWordEmbeddings ? targetEmbeddingName : CheckpointNames.lmHead }
 }

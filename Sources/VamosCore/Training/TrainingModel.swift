@@ -7,10 +7,15 @@
 /// Every activation is a contiguous row-major [rows, width] buffer with rows = B·T or B·S.
 public final class TrainingModel<F: Scalar> {
     public let parameters: Parameters<F>
+    /// The architecture's named parameters, walked layer by layer (the stages build from the same tree).
+    let tree: ParameterTree
     var c: ModelConfig { parameters.config }
-    private typealias N = CheckpointNames
+    typealias T = ParameterTree
 
-    public init(parameters: Parameters<F>) { self.parameters = parameters }
+    public init(parameters: Parameters<F>) {
+        self.parameters = parameters
+        tree = ParameterTree(parameters.config)
+    }
 
     // MARK: caches
 
@@ -73,7 +78,7 @@ public final class TrainingModel<F: Scalar> {
             guard T <= c.maxPositionEmbeddings else {
                 throw VamosError("sequence of \(T) positions is longer than the \(c.maxPositionEmbeddings) the model allows (max_position_embeddings)")
             }
-            p = Array(parameters.values[N.embedPositions(stack)]![0..<(T * C)])
+            p = Array(parameters.values[positionsName(stack)]![0..<(T * C)])
         } else {
             p = try PositionalEncoding(kind: c.positionalEncoding, dModel: C, maxPositions: c.maxPositionEmbeddings)
                 .values(count: T).map { F($0) }
@@ -100,11 +105,13 @@ public final class TrainingModel<F: Scalar> {
             }
         }
         if c.positionalEncoding == .learned {
-            withGrad(N.embedPositions(stack)) { dP in
+            withGrad(positionsName(stack)) { dP in
                 for b in 0..<B { for t in 0..<T { for j in 0..<C { dP[t * C + j] += dx[(b * T + t) * C + j] } } }
             }
         }
     }
+
+    func positionsName(_ stack: String) -> String { (stack == "encoder" ? tree.encoder : tree.decoder).positions!.name }
 
     // MARK: building blocks
 
@@ -152,13 +159,12 @@ public final class TrainingModel<F: Scalar> {
     }
 
     /// Multi-head attention of `h` [B·Tq, C] over `memory` [B·Tk, C] (h itself for self-attention).
-    func attentionForward(_ p: String, h: [F], memory: [F], B: Int, heads H: Int, validKeys: [Int], causal: Bool)
+    func attentionForward(_ spec: T.Attention, h: [F], memory: [F], B: Int, validKeys: [Int], causal: Bool)
         -> ([F], AttentionCache) {
-        let C = c.dModel
-        let P = N.projections
-        let q = linear("\(p).\(P.q)", h, in: C, out: C)
-        let k = linear("\(p).\(P.k)", memory, in: C, out: C)
-        let v = linear("\(p).\(P.v)", memory, in: C, out: C)
+        let C = c.dModel, H = spec.heads
+        let q = linear(spec.q.prefix, h, in: C, out: C)
+        let k = linear(spec.k.prefix, memory, in: C, out: C)
+        let v = linear(spec.v.prefix, memory, in: C, out: C)
         let Tq = h.count / C / B, Tk = memory.count / C / B
         var acts: [AttentionActivations<F>] = []
         var z = [F](repeating: 0, count: h.count)
@@ -171,15 +177,14 @@ public final class TrainingModel<F: Scalar> {
             z.replaceSubrange((b * Tq * C)..<((b + 1) * Tq * C), with: a.z)
             acts.append(a)
         }
-        let out = linear("\(p).\(P.out)", z, in: C, out: C)
+        let out = linear(spec.out.prefix, z, in: C, out: C)
         return (out, AttentionCache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: z, heads: H))
     }
 
     /// Returns d(h); adds d(memory) into `dMemory` when given (encoder–decoder attention), else into d(h).
-    func attentionBackward(_ p: String, dOut: [F], _ a: AttentionCache, B: Int, dMemory: UnsafeMutableBufferPointer<F>?) -> [F] {
+    func attentionBackward(_ spec: T.Attention, dOut: [F], _ a: AttentionCache, B: Int, dMemory: UnsafeMutableBufferPointer<F>?) -> [F] {
         let C = c.dModel, H = a.heads
-        let P = N.projections
-        let dz = linearBack("\(p).\(P.out)", dOut, x: a.z, in: C, out: C)
+        let dz = linearBack(spec.out.prefix, dOut, x: a.z, in: C, out: C)
         let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
         var dq = [F](repeating: 0, count: a.hq.count)
         var dk = [F](repeating: 0, count: a.hkv.count)
@@ -192,9 +197,9 @@ public final class TrainingModel<F: Scalar> {
             dk.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dk)
             dv.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dv)
         }
-        var dh = linearBack("\(p).\(P.q)", dq, x: a.hq, in: C, out: C)
-        let dkv1 = linearBack("\(p).\(P.k)", dk, x: a.hkv, in: C, out: C)
-        let dkv2 = linearBack("\(p).\(P.v)", dv, x: a.hkv, in: C, out: C)
+        var dh = linearBack(spec.q.prefix, dq, x: a.hq, in: C, out: C)
+        let dkv1 = linearBack(spec.k.prefix, dk, x: a.hkv, in: C, out: C)
+        let dkv2 = linearBack(spec.v.prefix, dv, x: a.hkv, in: C, out: C)
         if let dMemory {
             for i in 0..<dkv1.count { dMemory[i] += dkv1[i] + dkv2[i] }
         } else {
@@ -203,19 +208,19 @@ public final class TrainingModel<F: Scalar> {
         return dh
     }
 
-    func feedForwardForward(_ p: String, _ x: [F], width F: Int) -> ([F], FeedForwardCache) {
-        let C = c.dModel
-        let h = linear("\(p).\(N.fc1)", x, in: C, out: F)
+    func feedForwardForward(_ spec: T.FeedForward, _ x: [F]) -> ([F], FeedForwardCache) {
+        let C = c.dModel, F = spec.fc1.weight.shape[0]
+        let h = linear(spec.fc1.prefix, x, in: C, out: F)
         var a = h
         activate(&a, c.activation)
-        return (linear("\(p).\(N.fc2)", a, in: F, out: C), FeedForwardCache(x: x, h: h, a: a))
+        return (linear(spec.fc2.prefix, a, in: F, out: C), FeedForwardCache(x: x, h: h, a: a))
     }
 
-    func feedForwardBackward(_ p: String, _ dOut: [F], _ f: FeedForwardCache, width F: Int) -> [F] {
-        let C = c.dModel
-        let da = linearBack("\(p).\(N.fc2)", dOut, x: f.a, in: F, out: C)
+    func feedForwardBackward(_ spec: T.FeedForward, _ dOut: [F], _ f: FeedForwardCache) -> [F] {
+        let C = c.dModel, F = spec.fc1.weight.shape[0]
+        let da = linearBack(spec.fc2.prefix, dOut, x: f.a, in: F, out: C)
         let dh = activationBackward(dy: da, x: f.h, c.activation)
-        return linearBack("\(p).\(N.fc1)", dh, x: f.x, in: C, out: F)
+        return linearBack(spec.fc1.prefix, dh, x: f.x, in: C, out: F)
     }
 
     /// post: LN(x + f(x));  pre: x + f(LN(x));  none: x + f(x)
@@ -240,9 +245,9 @@ public final class TrainingModel<F: Scalar> {
     }
 
     /// The feed-forward block of layer `p` inside its residual connection: x ← residual(x, FFN).
-    func feedForwardSublayer(_ p: String, _ x: inout [F], width: Int) -> ResidualCache {
-        let (y, r) = residualForward("\(p).\(N.finalNorm)", x) { h in
-            let (o, ff) = feedForwardForward(p, h, width: width)
+    func feedForwardSublayer(_ layer: T.Layer, _ x: inout [F]) -> ResidualCache {
+        let (y, r) = residualForward(layer.finalNorm?.prefix ?? "", x) { h in
+            let (o, ff) = feedForwardForward(layer.feedForward!, h)
             return (o, .feedForward(ff))
         }
         x = y
@@ -250,9 +255,9 @@ public final class TrainingModel<F: Scalar> {
     }
 
     /// The layer norm after a pre-norm stack (nil for post/none): x ← LN(x).
-    func stackNorm(_ stack: String, _ x: inout [F]) -> NormCache? {
-        guard c.layerNorm == .pre else { return nil }
-        let (y, n) = normForward(N.stackNorm(stack), x)
+    func stackNorm(_ stack: T.Stack, _ x: inout [F]) -> NormCache? {
+        guard let norm = stack.finalNorm else { return nil }
+        let (y, n) = normForward(norm.prefix, x)
         x = y
         return n
     }
@@ -260,7 +265,7 @@ public final class TrainingModel<F: Scalar> {
     // MARK: encoder
 
     func encoderForward(_ batch: Batch, _ f: inout Forward) throws -> [F] {
-        let x = try embed(batch.source, rows: batch.sourceLength, batch: batch.size, name: parameters.sourceEmbeddingName,
+        let x = try embed(batch.source, rows: batch.sourceLength, batch: batch.size, name: tree.encoder.embedding.name,
                           stack: "encoder")
         return encoderStack(x, batch: batch.size, validKeys: batch.sourceLengths, &f)
     }
@@ -268,42 +273,39 @@ public final class TrainingModel<F: Scalar> {
     /// The encoder layers (and a pre-norm stack's final norm) on `encoder_input` x [B·T, C].
     func encoderStack(_ input: [F], batch B: Int, validKeys: [Int], _ f: inout Forward) -> [F] {
         var x = input
-        for l in 0..<c.encoderLayers {
-            let p = N.layer("encoder", l)
+        for layer in tree.encoder.layers {
             var caches: [ResidualCache] = []
-            let (x1, r1) = residualForward("\(p).\(N.selfAttentionNorm)", x) { h in
-                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, heads: c.encoderAttentionHeads,
-                                          validKeys: validKeys, causal: false)
+            let (x1, r1) = residualForward(layer.selfAttentionNorm?.prefix ?? "", x) { h in
+                let (o, a) = attentionForward(layer.selfAttention, h: h, memory: h, B: B, validKeys: validKeys, causal: false)
                 return (o, .attention(a))
             }
             x = x1
             caches.append(r1)
-            if c.feedForward { caches.append(feedForwardSublayer(p, &x, width: c.encoderFFNDim)) }
+            if layer.feedForward != nil { caches.append(feedForwardSublayer(layer, &x)) }
             f.encoderLayers.append(caches)
         }
-        f.encoderFinal = stackNorm("encoder", &x)
+        f.encoderFinal = stackNorm(tree.encoder, &x)
         return x
     }
 
     func encoderBackward(_ batch: Batch, dOut: [F], _ f: Forward) {
         let dx = encoderStackBackward(dOut, batch: batch.size, f)
-        embedBackward(batch.source, rows: batch.sourceLength, batch: batch.size, dx: dx, name: parameters.sourceEmbeddingName,
+        embedBackward(batch.source, rows: batch.sourceLength, batch: batch.size, dx: dx, name: tree.encoder.embedding.name,
                       stack: "encoder")
     }
 
     /// d(encoder_input) from d(encoder_output), adding every layer's parameter gradients.
     func encoderStackBackward(_ dOut: [F], batch B: Int, _ f: Forward) -> [F] {
         var dx = dOut
-        if let n = f.encoderFinal { dx = normBackward(N.stackNorm("encoder"), dx, n) }
-        for l in (0..<c.encoderLayers).reversed() {
-            let p = N.layer("encoder", l)
+        if let n = f.encoderFinal { dx = normBackward(tree.encoder.finalNorm!.prefix, dx, n) }
+        for (l, layer) in tree.encoder.layers.enumerated().reversed() {
             let caches = f.encoderLayers[l]
-            if c.feedForward, case .feedForward(let ff) = caches[1].sub {
-                dx = residualBackward("\(p).\(N.finalNorm)", dx, caches[1]) { feedForwardBackward(p, $0, ff, width: c.encoderFFNDim) }
+            if let spec = layer.feedForward, case .feedForward(let ff) = caches[1].sub {
+                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[1]) { feedForwardBackward(spec, $0, ff) }
             }
             if case .attention(let a) = caches[0].sub {
-                dx = residualBackward("\(p).\(N.selfAttentionNorm)", dx, caches[0]) {
-                    attentionBackward("\(p).\(N.selfAttention)", dOut: $0, a, B: B, dMemory: nil)
+                dx = residualBackward(layer.selfAttentionNorm?.prefix ?? "", dx, caches[0]) {
+                    attentionBackward(layer.selfAttention, dOut: $0, a, B: B, dMemory: nil)
                 }
             }
         }
@@ -313,7 +315,7 @@ public final class TrainingModel<F: Scalar> {
     // MARK: decoder and output
 
     func decoderForward(_ batch: Batch, memory: [F], _ f: inout Forward) throws {
-        let y = try embed(batch.decoderInput, rows: batch.targetLength, batch: batch.size, name: parameters.targetEmbeddingName,
+        let y = try embed(batch.decoderInput, rows: batch.targetLength, batch: batch.size, name: tree.decoder.embedding.name,
                           stack: "decoder")
         decoderStack(y, batch: batch.size, memory: memory, validKeys: batch.sourceLengths, &f)
     }
@@ -324,58 +326,56 @@ public final class TrainingModel<F: Scalar> {
         let C = c.dModel, S = input.count / C / B
         var x = input
         let selfKeys = [Int](repeating: S, count: B)  // the causal mask already hides padding from real positions
-        for l in 0..<c.decoderLayers {
-            let p = N.layer("decoder", l)
+        for layer in tree.decoder.layers {
             var caches: [ResidualCache] = []
-            let (x1, r1) = residualForward("\(p).\(N.selfAttentionNorm)", x) { h in
-                let (o, a) = attentionForward("\(p).\(N.selfAttention)", h: h, memory: h, B: B, heads: c.decoderAttentionHeads,
-                                          validKeys: selfKeys, causal: true)
+            let (x1, r1) = residualForward(layer.selfAttentionNorm?.prefix ?? "", x) { h in
+                let (o, a) = attentionForward(layer.selfAttention, h: h, memory: h, B: B, validKeys: selfKeys, causal: true)
                 return (o, .attention(a))
             }
-            let (x2, r2) = residualForward("\(p).\(N.crossAttentionNorm)", x1) { h in
-                let (o, a) = attentionForward("\(p).\(N.crossAttention)", h: h, memory: memory, B: B,
-                                              heads: c.decoderAttentionHeads, validKeys: validKeys, causal: false)
+            let (x2, r2) = residualForward(layer.crossAttentionNorm?.prefix ?? "", x1) { h in
+                let (o, a) = attentionForward(layer.crossAttention!, h: h, memory: memory, B: B, validKeys: validKeys, causal: false)
                 return (o, .attention(a))
             }
             x = x2
             caches += [r1, r2]
-            if c.feedForward { caches.append(feedForwardSublayer(p, &x, width: c.decoderFFNDim)) }
+            if layer.feedForward != nil { caches.append(feedForwardSublayer(layer, &x)) }
             f.decoderLayers.append(caches)
         }
-        f.decoderFinal = stackNorm("decoder", &x)
+        f.decoderFinal = stackNorm(tree.decoder, &x)
         f.decoderOut = x
-        f.logits = linearForward(x, weight: parameters.values[parameters.outputWeightName]!,
-                                 bias: c.finalLogitsBias ? parameters.values[N.finalLogitsBias]! : nil, in: C, out: c.decoderVocabSize)
+        f.logits = linearForward(x, weight: parameters.values[outputWeightName]!,
+                                 bias: tree.finalLogitsBias.map { parameters.values[$0.name]! }, in: C, out: c.decoderVocabSize)
     }
+
+    /// The output layer's weight: the untied lm_head, else the decoder's embedding.
+    var outputWeightName: String { tree.lmHead?.name ?? tree.decoder.embedding.name }
 
     func decoderBackward(_ batch: Batch, dlogits: [F], _ f: Forward, dMemory: inout [F]) {
         let dy = decoderStackBackward(dlogits, batch: batch.size, f, dMemory: &dMemory)
-        embedBackward(batch.decoderInput, rows: batch.targetLength, batch: batch.size, dx: dy, name: parameters.targetEmbeddingName,
+        embedBackward(batch.decoderInput, rows: batch.targetLength, batch: batch.size, dx: dy, name: tree.decoder.embedding.name,
                       stack: "decoder")
     }
 
     /// d(decoder input) from d(logits); adds d(encoder output) into `dMemory` and every parameter's gradient.
     func decoderStackBackward(_ dlogits: [F], batch B: Int, _ f: Forward, dMemory: inout [F]) -> [F] {
         let C = c.dModel, V = c.decoderVocabSize
-        var dx = linearBack(weight: parameters.outputWeightName, bias: c.finalLogitsBias ? N.finalLogitsBias : nil,
-                            dlogits, x: f.decoderOut, in: C, out: V)
-        if let n = f.decoderFinal { dx = normBackward(N.stackNorm("decoder"), dx, n) }
-        for l in (0..<c.decoderLayers).reversed() {
-            let p = N.layer("decoder", l)
+        var dx = linearBack(weight: outputWeightName, bias: tree.finalLogitsBias?.name, dlogits, x: f.decoderOut, in: C, out: V)
+        if let n = f.decoderFinal { dx = normBackward(tree.decoder.finalNorm!.prefix, dx, n) }
+        for (l, layer) in tree.decoder.layers.enumerated().reversed() {
             let caches = f.decoderLayers[l]
-            if c.feedForward, case .feedForward(let ff) = caches[2].sub {
-                dx = residualBackward("\(p).\(N.finalNorm)", dx, caches[2]) { feedForwardBackward(p, $0, ff, width: c.decoderFFNDim) }
+            if let spec = layer.feedForward, case .feedForward(let ff) = caches[2].sub {
+                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[2]) { feedForwardBackward(spec, $0, ff) }
             }
             if case .attention(let a) = caches[1].sub {
-                dx = residualBackward("\(p).\(N.crossAttentionNorm)", dx, caches[1]) { d in
+                dx = residualBackward(layer.crossAttentionNorm?.prefix ?? "", dx, caches[1]) { d in
                     dMemory.withUnsafeMutableBufferPointer { dm in
-                        attentionBackward("\(p).\(N.crossAttention)", dOut: d, a, B: B, dMemory: dm)
+                        attentionBackward(layer.crossAttention!, dOut: d, a, B: B, dMemory: dm)
                     }
                 }
             }
             if case .attention(let a) = caches[0].sub {
-                dx = residualBackward("\(p).\(N.selfAttentionNorm)", dx, caches[0]) {
-                    attentionBackward("\(p).\(N.selfAttention)", dOut: $0, a, B: B, dMemory: nil)
+                dx = residualBackward(layer.selfAttentionNorm?.prefix ?? "", dx, caches[0]) {
+                    attentionBackward(layer.selfAttention, dOut: $0, a, B: B, dMemory: nil)
                 }
             }
         }

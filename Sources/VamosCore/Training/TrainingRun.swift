@@ -94,7 +94,7 @@ public final class TrainingRun {
         config = c
         modelConfig = try ModelConfig(json: .object(c), file: "architecture")
         var total = 0
-        for (name, shape) in CheckpointNames.parameterShapes(modelConfig) {
+        for (name, shape) in ParameterTree(modelConfig).parameters {
             total += try Tensor.checkedCount(shape, what: "architecture: \(name)")
         }
         guard total <= TrainingRun.maxParameters else {
