@@ -33,19 +33,35 @@ public struct Attributions {
     /// [S] log p(y_t | y_<t, x) at the inputs themselves (α = 1).
     public var logProbabilities: [Float]
 
-    /// `source` x [T, C] = encoder_input, `target` y [S, C] = decoder input, `labels` [S] = target.ids.
+    /// Several methods on one sentence; saliency and input × gradient share one set of gradients.
+    public static func compute(_ methods: [AttributionMethod], model: TrainingModel<Double>, source x: [Float],
+                               target y: [Float], labels: [Int], steps: Int = 50) -> [(AttributionMethod, Attributions)] {
+        var shared: TrainingModel<Double>.InputGradients? = nil
+        return methods.map { method in
+            if method != .integratedGradients && shared == nil {
+                shared = model.inputGradients(source: x.map(Double.init), target: y.map(Double.init), labels: labels)
+            }
+            return (method, compute(method, model: model, source: x, target: y, labels: labels, steps: steps, gradients: shared))
+        }
+    }
+
+    /// `source` x [T, C] = encoder_input, `target` y [S, C] = decoder input, `labels` [S] = target.ids;
+    /// `gradients`: the inputs' gradients when already computed (saliency, input × gradient).
     public static func compute(_ method: AttributionMethod, model: TrainingModel<Double>, source x: [Float],
-                               target y: [Float], labels: [Int], steps: Int = 50) -> Attributions {
+                               target y: [Float], labels: [Int], steps: Int = 50,
+                               gradients: TrainingModel<Double>.InputGradients? = nil) -> Attributions {
         let C = model.parameters.config.dModel, T = x.count / C, S = y.count / C
-        let xd = x.map(Double.init), yd = y.map(Double.init)
+        func plain() -> TrainingModel<Double>.InputGradients {
+            gradients ?? model.inputGradients(source: x.map(Double.init), target: y.map(Double.init), labels: labels)
+        }
         switch method {
         case .saliency:
-            let g = model.inputGradients(source: xd, target: yd, labels: labels)
+            let g = plain()
             return Attributions(source: reduce(g.source, rows: T, C) { gs, _ in norm(gs) },
                                 target: reduce(g.target, rows: S, C) { gs, _ in norm(gs) },
                                 sourceLength: T, targetLength: S, logProbabilities: g.logProbabilities.map(Float.init))
         case .inputXGradient:
-            let g = model.inputGradients(source: xd, target: yd, labels: labels)
+            let g = plain()
             return Attributions(source: reduce(g.source, rows: T, C) { gs, s in dot(x, s * C, gs) },
                                 target: reduce(g.target, rows: S, C) { gs, j in dot(y, j * C, gs) },
                                 sourceLength: T, targetLength: S, logProbabilities: g.logProbabilities.map(Float.init))

@@ -21,7 +21,8 @@ extension TrainingModel {
 
     /// One sentence: `source` x [T, C] is encoder_input (embeddings + positions), `target` y [S, C] the
     /// decoder input (embeddings + positions of the start token and labels[0..<S−1]), `labels` [S].
-    /// One forward pass, then one backward pass per target position. Parameter gradients are left at 0.
+    /// One forward pass, then one backward pass per target position (input gradients only; the
+    /// layer norms' parameter gradients it adds on the way are reset to 0).
     public func inputGradients(source x: [F], target y: [F], labels: [Int]) -> InputGradients {
         let C = c.dModel, T = x.count / C, S = y.count / C, V = c.decoderVocabSize
         precondition(labels.count == S && x.count == T * C && y.count == S * C)
@@ -29,6 +30,8 @@ extension TrainingModel {
         let memory = encoderStack(x, batch: 1, validKeys: [T], &f)        // [T, C]
         decoderStack(y, batch: 1, memory: memory, validKeys: [T], &f)     // f.logits [S, V]
         var result = InputGradients(logProbabilities: [], source: [], target: [])
+        inputGradientsOnly = true                                         // no weight gradients
+        defer { inputGradientsOnly = false }
         for t in 0..<S {
             var probs = Array(f.logits[(t * V)..<((t + 1) * V)])          // [V]
             result.logProbabilities.append(Self.logProbability(probs, labels[t]))

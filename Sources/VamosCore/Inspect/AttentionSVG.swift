@@ -159,25 +159,18 @@ public enum AttentionSVG {
                 s.append("</g>")
             }
         }
+        // legend: 0 … 1 (attention weights), −1 … 1 of the row's largest |value| (attributions)
         let ly = top + cell * Double(Q) + 14
-        if m.attribution != nil {
-            // legend: −1 … 1 of the row's largest |value|
-            for k in 0...10 {
-                s.append("<rect x=\"\(n(left + 12 * Double(k)))\" y=\"\(n(ly))\" width=\"12\" height=\"10\" fill=\"\(signedColor(Float(k - 5) / 5))\"/>")
-            }
-            s.append("<text x=\"\(n(left - 6))\" y=\"\(n(ly + 9))\" text-anchor=\"end\" \(font) font-size=\"10\" fill=\"#555555\">−1</text>")
-            s.append("<text x=\"\(n(left + 138))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">1</text>")
-            s.append("<text x=\"\(n(left + 152))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">share of the row's largest |value| (hover: the value)\(m.kind == .decoderSelf ? "; grey: masked" : "")</text>")
-            s.append("</svg>")
-            return s.joined(separator: "\n") + "\n"
-        }
-        // legend: 0 … 1
+        let signed = m.attribution != nil
+        let caption = (signed ? "share of the row's largest |value| (hover: the value)" : "attention weight (softmax over keys)")
+            + (m.kind == .decoderSelf ? "; grey: masked" : "")
         for k in 0...10 {
-            s.append("<rect x=\"\(n(left + 12 * Double(k)))\" y=\"\(n(ly))\" width=\"12\" height=\"10\" fill=\"\(color(Float(k) / 10))\"/>")
+            let v = signed ? Float(k - 5) / 5 : Float(k) / 10
+            s.append("<rect x=\"\(n(left + 12 * Double(k)))\" y=\"\(n(ly))\" width=\"12\" height=\"10\" fill=\"\(cellColor(m, v))\"/>")
         }
-        s.append("<text x=\"\(n(left - 6))\" y=\"\(n(ly + 9))\" text-anchor=\"end\" \(font) font-size=\"10\" fill=\"#555555\">0</text>")
+        s.append("<text x=\"\(n(left - 6))\" y=\"\(n(ly + 9))\" text-anchor=\"end\" \(font) font-size=\"10\" fill=\"#555555\">\(signed ? "−1" : "0")</text>")
         s.append("<text x=\"\(n(left + 138))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">1</text>")
-        s.append("<text x=\"\(n(left + 152))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">attention weight (softmax over keys)\(m.kind == .decoderSelf ? "; grey: masked" : "")</text>")
+        s.append("<text x=\"\(n(left + 152))\" y=\"\(n(ly + 9))\" \(font) font-size=\"10\" fill=\"#555555\">\(caption)</text>")
         s.append("</svg>")
         return s.joined(separator: "\n") + "\n"
     }

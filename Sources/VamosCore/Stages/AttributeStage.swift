@@ -44,8 +44,7 @@ public struct AttributeStage {
         context.adopt(&doc)
         let S = targetIDs.count, T = sourceIDs.count
         var logProbabilities: [Float]? = nil
-        for method in methods {
-            let a = Attributions.compute(method, model: model, source: x, target: y, labels: targetIDs, steps: steps)
+        for (method, a) in Attributions.compute(methods, model: model, source: x, target: y, labels: targetIDs, steps: steps) {
             doc.tensors[method.tensorName] = Tensor(shape: [S, T], data: a.source, axes: ["target", "token"])
             doc.tensors[method.targetTensorName] = Tensor(shape: [S, S], data: a.target, axes: ["target", "position"])
             if logProbabilities == nil { logProbabilities = a.logProbabilities }

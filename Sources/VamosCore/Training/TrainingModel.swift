@@ -9,6 +9,8 @@ public final class TrainingModel<F: Scalar> {
     public let parameters: Parameters<F>
     /// The architecture's named parameters, walked layer by layer (the stages build from the same tree).
     let tree: ParameterTree
+    /// When set, backward passes compute the inputs' gradients but no weight or bias gradient.
+    var inputGradientsOnly = false
     var c: ModelConfig { parameters.config }
     typealias T = ParameterTree
 
@@ -150,6 +152,8 @@ public final class TrainingModel<F: Scalar> {
 
     func linearBack(weight: String, bias: String?, _ dy: [F], x: [F], in i: Int, out o: Int) -> [F] {
         let w = parameters.values[weight]!
+        // Input gradients only (attribute): dx = dy·W, the product linearBackward computes first.
+        if inputGradientsOnly { return matmul(dy, w, M: dy.count / o, N: i, K: o, transposeB: false) }
         return withGrad(weight) { dW in
             guard let bias else { return linearBackward(dy: dy, x: x, weight: w, in: i, out: o, dWeight: &dW, dBias: nil) }
             return withGrad(bias) { db in
