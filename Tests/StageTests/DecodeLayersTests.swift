@@ -102,6 +102,16 @@ final class DecodeLayersTests: XCTestCase {
                          mentions: ["has passed 1 decoder layer(s)", "use --layers 1:"])
         assertStageError(try runProcess("decode", m + ["--force", "el", "--layers", "1:"], stdin: partial), stage: "decode",
                          mentions: ["force the same text in every piece"])
+        // A partial run is continued, never silently recomputed from the start (plain, forced, --batch).
+        for args in [[], ["--force", "el gato come"], ["--batch", "4"]] {
+            assertStageError(try runProcess("decode", m + args, stdin: partial), stage: "decode",
+                             mentions: ["partial decoder run", "after 1 layer(s)", "--layers 1:"])
+        }
+        // Rerunning a piece on a finished document drops the stale scores of the full run.
+        let whole = try decode("plain", ["--keep"], input)
+        XCTAssertNotNil((try jsonObject(whole)["target"] as? [String: Any])?["forced"])
+        let again = try jsonObject(try decode("plain", ["--layers", ":1"], whole))
+        XCTAssertNil((again["target"] as? [String: Any])?["forced"], "a partial run leaves no scores")
         assertStageError(try runProcess("decode", m + ["--ablate", "2.0"], stdin: input), stage: "decode", status: 64, mentions: ["layer 2 is outside"])
         assertStageError(try runProcess("decode", m + ["--ablate", "0.4"], stdin: input), stage: "decode", status: 64, mentions: ["head 4 is outside"])
         assertStageError(try runProcess("encode", m + ["--ablate", "cross:0.0"], stdin: ""), stage: "encode", status: 64, mentions: ["cross: is for decode"])

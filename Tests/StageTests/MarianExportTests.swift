@@ -85,4 +85,24 @@ final class MarianExportTests: XCTestCase {
         let e = try runProcess("train", ["--corpus", corpus, "--config", forced, "--out", dir.appendingPathComponent("f").path, "--steps", "2", "--quiet"])
         assertStageError(e, stage: "train", mentions: ["MarianMTModel cannot express", "layer_norm \"pre\"", "similarity \"cosine\""])
     }
+
+    /// generation_config.json's max_length is decode's limit: max_length when it fits, else
+    /// max_position_embeddings ids after the start token (generate() would index past the table).
+    func testGenerationLengthIsDecodesLimit() throws {
+        let dir = try temporaryDirectory()
+        let corpus = Paths.root.appendingPathComponent("Tests/Fixtures/train/corpus.tsv").path
+        for (maxLength, expected) in [(nil, 9), (5, 5), (40, 9)] as [(Int?, Int)] {
+            let config = dir.appendingPathComponent("c\(expected).json").path
+            let extra = maxLength.map { ", \"max_length\": \($0)" } ?? ""
+            try (#"{"d_model": 8, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2, "decoder_attention_heads": 2, "encoder_ffn_dim": 8, "decoder_ffn_dim": 8, "max_position_embeddings": 8, "positional_encoding": "sinusoidal_halves", "layer_norm": "post""# + extra + "}")
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent("m\(maxLength ?? 0)").path
+            let r = try runProcess("train", ["--corpus", corpus, "--config", config, "--out", out, "--steps", "1", "--quiet"])
+            XCTAssertEqual(r.status, 0, r.err)
+            let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/config.json"))) as! [String: Any]
+            XCTAssertEqual(written["model_type"] as? String, "marian")
+            let generation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/generation_config.json"))) as! [String: Any]
+            XCTAssertEqual(generation["max_length"] as? Int, expected, "max_length \(maxLength.map(String.init) ?? "absent"), max_position_embeddings 8")
+        }
+    }
 }

@@ -28,7 +28,7 @@ extension Scalar {
 public func subsequentMask(queries Tq: Int, keys Tk: Int) -> [Bool] {
     var mask = [Bool](repeating: false, count: Tq * Tk)
     for i in 0..<Tq {
-        for j in 0..<min(Tk, Tk - Tq + i + 1) { mask[i * Tk + j] = true }
+        for j in 0..<max(0, min(Tk, Tk - Tq + i + 1)) { mask[i * Tk + j] = true }
     }
     return mask
 }

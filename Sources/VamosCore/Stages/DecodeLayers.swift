@@ -14,6 +14,15 @@ extension DecodeStage {
     public static let residName = "decoder_resid"
     static let scoredAfter = "scored as target.forced"
 
+    /// A document holding a partial decoder run must be continued with `--force … --layers` (as
+    /// `encode` refuses an `encoder_resid` without `--layers`): recomputing from the start would
+    /// silently drop the edited stream.
+    func refusePartialRun(_ doc: Document) throws {
+        guard layers == nil, let resid = doc.tensors[DecodeStage.residName] else { return }
+        let done = resid.extra[EncodeStage.layersDoneKey]?.intValue.map(String.init) ?? "?"
+        throw VamosError("the document holds a partial decoder run ('\(DecodeStage.residName)' after \(done) layer(s)); continue it with decode --force TEXT --layers \(done):")
+    }
+
     /// The steps when this piece ends the stack; nil when it wrote `decoder_resid` instead.
     func forcedLayers(_ doc: inout Document, memory: [Float], slice: LayerSlice, trace: Trace?) throws -> [ForcedStep]? {
         let L = decoder.layers.count, c = context.model.config, ids = force!
@@ -44,6 +53,10 @@ extension DecodeStage {
         let h = decoder.forward(resid: x, layers: range, state: &state, trace: trace)
         doc.tensors[name] = nil
         guard range.upperBound == L else {
+            // No scores yet: what an earlier full run wrote into `target` would be stale.
+            var target = doc.side("target")
+            for k in DecodeStage.writtenKeys { target[k] = nil }
+            if doc.fields["target"] != nil { doc.setSide("target", target) }
             var r = Tensor(shape: [inputs.count, c.dModel], data: h, axes: Axes.targetRows)
             r.extra[key] = .int(range.upperBound)
             doc.tensors[name] = r

@@ -118,6 +118,7 @@ public struct DecodeStage {
 
         /// Adds a document; returns its index (documents are numbered in the order admitted).
         public mutating func admit(_ doc: Document) throws -> Int {
+            try stage.refusePartialRun(doc)
             let memory = try stage.context.sequenceTensor(doc, "encoder_output", producer: "encode")
             var doc = doc
             stage.context.adopt(&doc)
@@ -148,6 +149,7 @@ public struct DecodeStage {
     }
 
     public func run(_ doc: inout Document) throws {
+        try refusePartialRun(doc)
         if force != nil { return try runForced(&doc) }
         let memory = try context.sequenceTensor(doc, "encoder_output", producer: "encode")
         context.adopt(&doc)

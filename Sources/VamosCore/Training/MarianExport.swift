@@ -2,7 +2,7 @@
 /// it as one: `model_type: marian`, `architectures`, a `<pad>` in both vocabularies at the same id
 /// (the decoder's start token, as in Marian), `pad_token_id`, and a `generation_config.json` that
 /// makes `generate()`'s defaults what `decode` does (greedy, `<pad>` never generated, `</s>` forced
-/// at the length limit, `max_length` as config.json's). The weights already carry Marian's names
+/// at the length limit, `max_length` as decode limits it). The weights already carry Marian's names
 /// (CheckpointNames). docs/MODEL.md, "Trained models in transformers".
 public enum MarianExport {
     public static let pad = "<pad>"
@@ -50,14 +50,17 @@ public enum MarianExport {
         }
     }
 
-    /// generation_config.json: generate()'s defaults made decode's.
-    static func generationConfig(_ c: JSONObject, pad: Int, eos: Int) -> [UInt8] {
+    /// generation_config.json: generate()'s defaults made decode's. `max_length` is capped as
+    /// decode caps it: at most max_position_embeddings ids after the start token.
+    static func generationConfig(_ c: JSONObject, pad: Int, eos: Int) throws -> [UInt8] {
+        let resolved = try probe(c)
+        let maxLength = min(resolved.maxLength, resolved.maxPositionEmbeddings + 1)
         let g = JSONObject([
             ("bad_words_ids", .array([.array([.int(pad)])])),
             ("decoder_start_token_id", c["decoder_start_token_id"] ?? .int(pad)),
             ("eos_token_id", .int(eos)),
             ("forced_eos_token_id", .int(eos)),
-            ("max_length", c["max_length"] ?? .int(512)),
+            ("max_length", .int(maxLength)),
             ("num_beams", .int(1)),
             ("pad_token_id", .int(pad)),
         ])

@@ -82,7 +82,7 @@ public final class TrainingRun {
             c["architectures"] = .array([.string("MarianMTModel")])
             c["pad_token_id"] = .int(pad)
             c["decoder_start_token_id"] = c["decoder_start_token_id"] ?? .int(pad)  // Marian starts from <pad>
-            extra.append(("generation_config.json", MarianExport.generationConfig(c, pad: pad, eos: eos)))
+            extra.append(("generation_config.json", try MarianExport.generationConfig(c, pad: pad, eos: eos)))
         }
         extraModelFiles = extra
         c["model_type"] = c["model_type"] ?? .string("vamos")
