@@ -83,6 +83,14 @@ final class OpsTests: XCTestCase {
         XCTAssertEqual(trace.tensors.first { $0.0 == "hook_attn_scores" }!.1.data[1], MultiHeadAttention.maskValue)
     }
 
+    func testSubsequentMaskShapes() {
+        // With a cache: 2 new queries over 3 keys sit at positions 1 and 2.
+        XCTAssertEqual(subsequentMask(queries: 2, keys: 3), [true, true, false, true, true, true])
+        XCTAssertEqual(subsequentMask(queries: 3, keys: 3), [true, false, false, true, true, false, true, true, true])
+        // More queries than keys (no valid causal layout): the early rows see nothing, no crash.
+        XCTAssertEqual(subsequentMask(queries: 3, keys: 2), [false, false, true, false, true, true])
+    }
+
     func testMultiHeadSplitsTheWidth() {
         // Two heads of width 1 on C = 2: head 0 compares first coordinates, head 1 second ones.
         // x = [[1, 0], [0, 1]], dot similarity: head 0 scores [[1, 0], [0, 0]], head 1 [[0, 0], [0, 1]].
