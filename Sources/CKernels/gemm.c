@@ -43,8 +43,15 @@ void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda
     vamos_gemm_args g = {M, N, K, A, lda, B, b_dtype, ldb, bias, C, ldc, accumulate};
     vamos_block_fn block = vamos_block_for_current();
     const int threads = vamos_threads_get();
+    // A parallel job pays only when the work saved exceeds the hand-off: waking a blocked worker
+    // costs 5–60 µs (50 µs measured in this project's VM, where an idle vCPU halts at once).
+    // Products below 4 Mi multiply-adds whose weights are under 8 MiB run on the caller alone: a
+    // 512×512 or 2048×512 matrix–vector product (the decoder's, at batch 1) takes 35–150 µs on one
+    // core and longer on two (Benchmarks/README.md, "Threads"). The split never changes a bit.
     const double work = (double)M * (double)N * (double)(K > 0 ? K : 1);
-    if (threads <= 1 || work < 65536.0) {
+    const double weight_bytes = (double)N * (double)K * (double)vamos_dtype_size(b_dtype);
+    const double min_work = (double)vamos_parallel_min_get();
+    if (threads <= 1 || (work < min_work && weight_bytes < 2.0 * min_work) || work < 1.0) {
         block(&g, 0, M, 0, N);
         return;
     }

@@ -55,6 +55,29 @@ int vamos_threads_get(void) {
     return n;
 }
 
+static int64_t parallel_min = -1;  // guarded by mu; -1 = not yet read from VAMOS_PARALLEL_MIN
+
+void vamos_parallel_min_set(int64_t fmas) {
+    pthread_mutex_lock(&mu);
+    __atomic_store_n(&parallel_min, fmas < 0 ? 0 : fmas, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&mu);
+}
+
+int64_t vamos_parallel_min_get(void) {
+    int64_t n = __atomic_load_n(&parallel_min, __ATOMIC_RELAXED);
+    if (n >= 0) return n;
+    pthread_mutex_lock(&mu);
+    if (parallel_min < 0) {
+        const char *e = getenv("VAMOS_PARALLEL_MIN");
+        char *end = NULL;
+        long long v = e ? strtoll(e, &end, 10) : -1;
+        __atomic_store_n(&parallel_min, e && end != e && *end == '\0' && v >= 0 ? (int64_t)v : 4194304, __ATOMIC_RELAXED);
+    }
+    n = parallel_min;
+    pthread_mutex_unlock(&mu);
+    return n;
+}
+
 static void run_tasks(job_t *job) {
     for (;;) {
         int t = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);

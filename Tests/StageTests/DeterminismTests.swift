@@ -35,7 +35,7 @@ final class DeterminismTests: XCTestCase {
     }
 
     func run(_ stage: String, _ args: [String], _ input: Data, isa: String?, file: StaticString = #filePath, line: UInt = #line) throws -> Data {
-        var env = ProcessInfo.processInfo.environment
+        var env = Runner.environment
         env["VAMOS_ISA"] = isa
         env["VAMOS_THREADS"] = nil
         let r = try runProcess(stage, args, stdin: input, env: env)

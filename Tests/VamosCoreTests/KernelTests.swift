@@ -6,9 +6,18 @@ import XCTest
 /// bits for any shape, thread count and weight type; and those bits are the canonical dot product
 /// (16 lanes, k → lane k mod 16, FMA per step, the fixed tree), written out here independently.
 final class KernelTests: XCTestCase {
+    var parallelMinimum = 0
+
+    // Every product is split over the threads here, however small (the default keeps small ones whole).
+    override func setUp() {
+        parallelMinimum = Kernels.parallelMinimum
+        Kernels.parallelMinimum = 0
+    }
+
     override func tearDown() {
         Kernels.useDefault()
         Kernels.threads = Kernels.availableCores
+        Kernels.parallelMinimum = parallelMinimum
     }
 
     /// The definition, in Swift: `Float.addingProduct` is IEEE fusedMultiplyAdd (one rounding).

@@ -58,6 +58,11 @@ void vamos_threads_set(int n);
 int vamos_threads_get(void);
 /// The cores this process may run on (sched_getaffinity), at least 1.
 int vamos_threads_available(void);
+/// A product is split over the threads only when it has at least `fmas` multiply-adds or its
+/// B operand at least 2·`fmas` bytes (default 4 Mi, VAMOS_PARALLEL_MIN overrides; 0 splits every
+/// product). Below that a hand-off costs more than it saves. It never changes a bit.
+void vamos_parallel_min_set(int64_t fmas);
+int64_t vamos_parallel_min_get(void);
 
 /// C[i, j] (=, or += when `accumulate`) dot(A[i, 0..K), B[j, 0..K)) (+ bias[j])
 /// for i < M, j < N. A is float32 with row stride lda; B has element type `b_dtype`, row stride ldb

@@ -51,6 +51,14 @@ public enum Kernels {
         set { vamos_threads_set(Int32(clamping: newValue)) }
     }
 
+    /// The multiply-adds (or, for the weights, half the bytes) below which a product runs on the
+    /// calling thread alone: a hand-off costs more than it saves (docs/NUMERICS.md section 5).
+    /// `VAMOS_PARALLEL_MIN`, else 4 Mi; 0 splits every product. Never changes a bit.
+    public static var parallelMinimum: Int {
+        get { Int(vamos_parallel_min_get()) }
+        set { vamos_parallel_min_set(Int64(newValue)) }
+    }
+
     /// The cores this process may use (its CPU affinity).
     public static var availableCores: Int { Int(vamos_threads_available()) }
 
