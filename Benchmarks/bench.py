@@ -318,6 +318,38 @@ def timed(fn, sources, warm, repeat):
     return best, ids
 
 
+def peer_worker():
+    """`bench.py --peer-worker`: one peer (transformers or a CTranslate2 model) measured in a process
+    of its own, so that no tool's threads share a process with another's. torch and CTranslate2 in
+    one process slow CTranslate2 down for good once torch has run (measured: 113–128 → 74 tok/s,
+    greedy batch 1, 2 threads). Reads the job as JSON on stdin; writes {"seconds", "ids"} on stdout."""
+    job = json.load(sys.stdin)
+    torch.set_num_threads(job["threads"])
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    sources, beams, new_tokens, batch = job["sources"], job["beams"], job["new_tokens"], job["batch"]
+    warm = max(1, batch)
+    if job["peer"] == "hf":
+        model = MarianMTModel.from_pretrained(job["model"]).eval()
+        s, ids = timed(lambda src: hf_generate(model, src, beams, new_tokens, batch), sources, warm, job["repeat"])
+    else:
+        tr = ctranslate2.Translator(job["model"], device="cpu", compute_type=job["peer"],
+                                    intra_threads=job["threads"], inter_threads=1)
+        s, ids = timed(lambda src: ct2_translate(tr, src, beams, new_tokens, batch), sources, warm, job["repeat"])
+    json.dump({"seconds": s, "ids": ids}, sys.stdout)
+
+
+def peer_timed(peer, model, sources, threads, beams, new_tokens, batch, repeat):
+    job = dict(peer=peer, model=model, sources=sources, threads=threads, beams=beams, new_tokens=new_tokens,
+               batch=batch, repeat=repeat)
+    r = subprocess.run([sys.executable, os.path.abspath(__file__), "--peer-worker"], input=json.dumps(job),
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"bench: measuring {peer} failed ({r.returncode}):\n{r.stderr[-3000:]}")
+    out = json.loads(r.stdout)
+    return out["seconds"], out["ids"]
+
+
 def vamos_timed(model, sources, threads, beams, new_tokens, batch, repeat):
     runs = [vamos_translate(model, sources, threads, beams, new_tokens, batch) for _ in range(repeat)]
     return min(r[0] for r in runs), runs[0][1], runs[0][2]
@@ -609,10 +641,8 @@ def main():
     sources = [rng.integers(2, PAD, a.source_length).tolist() + [EOS] for _ in range(a.sentences)]
     tokens = a.sentences * a.new_tokens
 
-    hf = MarianMTModel.from_pretrained(fp32).eval()
-    n_params = sum(p.numel() for p in hf.parameters())
-    ct2 = {q: ctranslate2.Translator(d, device="cpu", compute_type=q, intra_threads=N, inter_threads=1)
-           for q, d in ct2dirs.items()}
+    n_params = sum(p.numel() for p in MarianMTModel.from_pretrained(fp32).parameters())
+    # Each peer runs in a process of its own (peer_worker); this one runs no torch op before training.
     # Vamos: one untimed run of one short document first, so the weights are in the page cache as
     # they are in the peers' memory.
     vamos_translate(fp32, sources[:1], N, 1, 1)
@@ -631,12 +661,8 @@ def main():
         check_len(f"Vamos {label}", vids)
         res = {"label": label, "vamos": tokens / vs, "vamos_ids": vids, "notes": vnotes,
                "cmd": vamos_pipeline(vamos_dir, N, beams, a.new_tokens, batch)[0]}
-        warm = max(1, batch)
         for p in peers:
-            if p == "hf":
-                s, ids = timed(lambda src: hf_generate(hf, src, beams, a.new_tokens, batch), sources, warm, a.repeat)
-            else:
-                s, ids = timed(lambda src: ct2_translate(ct2[p], src, beams, a.new_tokens, batch), sources, warm, a.repeat)
+            s, ids = peer_timed(p, fp32 if p == "hf" else ct2dirs[p], sources, N, beams, a.new_tokens, batch, a.repeat)
             check_len(f"{p} {label}", ids)
             res[p], res[p + "_ids"] = tokens / s, ids
         rows.append(res)
@@ -693,8 +719,8 @@ def main():
 
     w("## Translation: tokens generated per second (higher is better)\n")
     w("Vamos: wall time of one `embed | posenc | encode | decode` pipeline over all sentences (process start-up, "
-      "model loading and JSON included). transformers `generate()` and CTranslate2 `translate_batch`: in-process, "
-      "after one untimed warm-up. Ratio = Vamos tok/s ÷ peer tok/s (> 1: Vamos faster). "
+      "model loading and JSON included). transformers `generate()` and CTranslate2 `translate_batch`: each in a process of its own, "
+      "timed in-process after one untimed warm-up. Ratio = Vamos tok/s ÷ peer tok/s (> 1: Vamos faster). "
       "ids identical: sentences whose ids equal transformers' (fp32 rows) — int8/bf16: agreement only.\n")
     w("| search | Vamos | transformers | CT2 fp32 | CT2 int8 | Vamos ÷ transformers | Vamos ÷ CT2 fp32 | Vamos ÷ CT2 int8 | ids identical to transformers |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -780,5 +806,7 @@ def main():
         sys.exit("bench: " + "; ".join(failures))
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1:] == ["--peer-worker"]:
+    peer_worker()
+elif __name__ == "__main__":
     main()
