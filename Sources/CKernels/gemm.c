@@ -79,15 +79,38 @@ static void *scratch_for(int slot, size_t bytes) {
 // out[r, c] = in[c, r]: `in` has `cols` rows of stride ld and at least `rows` columns; out is
 // [rows, cols]. Sixteen rows of `in` are read side by side (sixteen sequential streams), so every
 // write fills a whole 64-byte line of `out`.
-#define TRANSPOSE(T, out, in, ld, rows, cols)                                          \
+// (TRANSPOSE_TO: `out` with row stride ldo, for a block of out's columns.)
+#define TRANSPOSE_TO(T, out, ldo, in, ld, rows, cols)                                  \
     for (int64_t c0 = 0; c0 < (cols); c0 += 16) {                                      \
         const int64_t cn = (cols) - c0 < 16 ? (cols) - c0 : 16;                        \
         for (int64_t r = 0; r < (rows); r++) {                                         \
             const T *src = (in) + c0 * (ld) + r;                                        \
-            T *dst = (out) + r * (cols) + c0;                                          \
+            T *dst = (out) + r * (ldo) + c0;                                           \
             for (int64_t c = 0; c < cn; c++) dst[c] = src[c * (ld)];                   \
         }                                                                              \
     }
+#define TRANSPOSE(T, out, in, ld, rows, cols) TRANSPOSE_TO(T, out, cols, in, ld, rows, cols)
+
+// The packing of a large operand is split over the threads too: by blocks of 16 columns of `out`
+// (each task writes columns of its own; a copy, so no bit can depend on the split).
+typedef struct { float *out; const float *in; int64_t ld, rows, cols, per; } transpose_t;
+
+static void transpose_task(void *ctx, int t) {
+    const transpose_t *x = ctx;
+    const int64_t c_begin = x->per * t, c_end = c_begin + x->per < x->cols ? c_begin + x->per : x->cols;
+    if (c_begin >= c_end) return;
+    TRANSPOSE_TO(float, x->out + c_begin, x->cols, x->in + c_begin * x->ld, x->ld, x->rows, c_end - c_begin);
+}
+
+static void transpose_f32(float *out, const float *in, int64_t ld, int64_t rows, int64_t cols) {
+    const int threads = vamos_threads_get();
+    if (threads <= 1 || rows * cols < 262144) {
+        TRANSPOSE(float, out, in, ld, rows, cols);
+        return;
+    }
+    transpose_t x = {out, in, ld, rows, cols, ((cols + threads - 1) / threads + 15) & ~(int64_t)15};
+    vamos_parallel_run(threads, transpose_task, &x);
+}
 
 void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                  const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {
@@ -96,12 +119,12 @@ void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const 
     int64_t la = lda, lb = ldb;
     if (transA) {  // A stored [K, M] → [M, K]
         float *p = scratch_for(0, (size_t)(M * K > 0 ? M * K : 1) * sizeof(float));
-        TRANSPOSE(float, p, A, lda, M, K);
+        transpose_f32(p, A, lda, M, K);
         a = p; la = K;
     }
     if (!transB) {  // B stored [K, N] → [N, K]
         float *p = scratch_for(1, (size_t)(N * K > 0 ? N * K : 1) * sizeof(float));
-        TRANSPOSE(float, p, B, ldb, N, K);
+        transpose_f32(p, B, ldb, N, K);
         b = p; lb = K;
     }
     vamos_sgemm_nt(M, N, K, a, la, b, VAMOS_DTYPE_F32, lb, NULL, C, ldc, accumulate);

@@ -78,12 +78,18 @@ int64_t vamos_parallel_min_get(void) {
     return n;
 }
 
+// Set while a thread runs a job's tasks: a product inside a task (parallelFor's body) runs on
+// that thread alone rather than wait for the job it is part of.
+static _Thread_local int in_job;
+
 static void run_tasks(job_t *job) {
+    in_job = 1;
     for (;;) {
         int t = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
         if (t >= job->ntasks) break;
         job->task(job->ctx, t);
     }
+    in_job = 0;
 }
 
 static void *worker(void *arg) {
@@ -110,7 +116,7 @@ static pthread_mutex_t run_mu = PTHREAD_MUTEX_INITIALIZER;  // one job at a time
 
 void vamos_parallel_run(int ntasks, void (*task)(void *, int), void *ctx) {
     const int threads = vamos_threads_get();
-    if (ntasks <= 1 || threads <= 1) {
+    if (ntasks <= 1 || threads <= 1 || in_job) {
         for (int t = 0; t < ntasks; t++) task(ctx, t);
         return;
     }

@@ -81,6 +81,31 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// parallelFor runs every index once; a product inside a task (the per-item attention of a
+    /// training batch) runs on that task's thread, with the same bits, and does not wait on the job
+    /// it belongs to (every product is split here: parallelMinimum 0).
+    func testParallelForAndProductsInsideIt() {
+        let (M, N, K) = (3, 301, 100)
+        let A = random(M * K), B = random(N * K)
+        Kernels.threads = 1
+        let expected = matmul(A, B, M: M, N: N, K: K, transposeB: true)
+        for threads in [2, 3] {
+            Kernels.threads = threads
+            var seen = [Int](repeating: 0, count: 40)
+            var results = [[Float]](repeating: [], count: 40)
+            seen.withUnsafeMutableBufferPointer { s in
+                results.withUnsafeMutableBufferPointer { r in
+                    parallelFor(40) { i in
+                        s[i] += 1
+                        r[i] = matmul(A, B, M: M, N: N, K: K, transposeB: true)
+                    }
+                }
+            }
+            XCTAssertEqual(seen, [Int](repeating: 1, count: 40), "\(threads) threads")
+            for r in results { XCTAssertEqual(r.map(\.bitPattern), expected.map(\.bitPattern), "\(threads) threads") }
+        }
+    }
+
     /// swish in every variant is exactly the scalar expression x / (1 + vamos_expf(−x)), on values
     /// that reach every branch of fdlibm's exp: |x| < 2^−28, the ±0.5 ln2 and ±1.5 ln2 edges, x = −1
     /// (exp(1) is special-cased), large arguments, results near overflow and subnormal, ±0, ±∞, NaN.

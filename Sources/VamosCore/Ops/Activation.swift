@@ -4,8 +4,10 @@ import Foundation
 /// The feed-forward block's nonlinearity, applied elementwise in place.
 public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) {
     switch kind {
-    case .relu:
-        for i in x.indices where x[i] < 0 { x[i] = 0 }
+    case .relu:  // max(x, 0); −0 stays −0 (x < 0 is false for it)
+        x.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] = p[i] < 0 ? 0 : p[i] }
+        }
     case .gelu:  // x · Φ(x) = ½x(1 + erf(x/√2))
         for i in x.indices { x[i] = 0.5 * x[i] * (1 + T.erf(x[i] * 0.70710678118654752)) }
     case .geluNew:  // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
@@ -31,7 +33,11 @@ public func activationBackward<T: Scalar>(dy: [T], x: [T], _ kind: ModelConfig.A
     var dx = dy
     switch kind {
     case .relu:
-        for i in x.indices where x[i] <= 0 { dx[i] = 0 }
+        x.withUnsafeBufferPointer { xp in
+            dx.withUnsafeMutableBufferPointer { d in
+                for i in d.indices { d[i] = xp[i] <= 0 ? 0 : d[i] }
+            }
+        }
     case .gelu:  // Φ(x) + x φ(x)
         for i in x.indices {
             let v = x[i]

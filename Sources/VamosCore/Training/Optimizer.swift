@@ -34,11 +34,20 @@ public final class AdamW {
             let g = p.grads[name]!
             var mm = m.removeValue(forKey: name)!, vv = v.removeValue(forKey: name)!
             var w = p.values.removeValue(forKey: name)!
-            for i in w.indices {
-                mm[i] = beta1 * mm[i] + (1 - beta1) * g[i]
-                vv[i] = beta2 * vv[i] + (1 - beta2) * g[i] * g[i]
-                let update = (mm[i] / c1) / ((vv[i] / c2).squareRoot() + eps)
-                w[i] -= lr * (update + (decays ? weightDecay * w[i] : 0))
+            let (b1, b2, eps, wd) = (beta1, beta2, eps, weightDecay)
+            g.withUnsafeBufferPointer { g in
+                mm.withUnsafeMutableBufferPointer { m in
+                    vv.withUnsafeMutableBufferPointer { v in
+                        w.withUnsafeMutableBufferPointer { w in
+                            for i in w.indices {  // each operation correctly rounded, in this order
+                                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                let update = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                                w[i] -= lr * (update + (decays ? wd * w[i] : 0))
+                            }
+                        }
+                    }
+                }
             }
             m[name] = mm
             v[name] = vv

@@ -170,17 +170,23 @@ public final class TrainingModel<F: Scalar> {
         let k = linear(spec.k.prefix, memory, in: C, out: C)
         let v = linear(spec.v.prefix, memory, in: C, out: C)
         let Tq = h.count / C / B, Tk = memory.count / C / B
-        var acts: [AttentionActivations<F>] = []
+        var found = [AttentionActivations<F>?](repeating: nil, count: B)
         var z = [F](repeating: 0, count: h.count)
-        for b in 0..<B {
-            let qb: [F] = Array(q[(b * Tq * C)..<((b + 1) * Tq * C)])
-            let kb: [F] = Array(k[(b * Tk * C)..<((b + 1) * Tk * C)])
-            let vb: [F] = Array(v[(b * Tk * C)..<((b + 1) * Tk * C)])
-            let a = VamosCore.attentionForward(q: qb, k: kb, v: vb, dModel: C, heads: H, similarity: c.similarity,
-                                               causal: causal, validKeys: validKeys[b])
-            z.replaceSubrange((b * Tq * C)..<((b + 1) * Tq * C), with: a.z)
-            acts.append(a)
+        // The batch items are independent: one per task (each writes its own slot and rows of z).
+        found.withUnsafeMutableBufferPointer { acts in
+            z.withUnsafeMutableBufferPointer { zp in
+                parallelFor(B) { b in
+                    let qb: [F] = Array(q[(b * Tq * C)..<((b + 1) * Tq * C)])
+                    let kb: [F] = Array(k[(b * Tk * C)..<((b + 1) * Tk * C)])
+                    let vb: [F] = Array(v[(b * Tk * C)..<((b + 1) * Tk * C)])
+                    let a = VamosCore.attentionForward(q: qb, k: kb, v: vb, dModel: C, heads: H, similarity: c.similarity,
+                                                       causal: causal, validKeys: validKeys[b])
+                    for i in 0..<(Tq * C) { zp[b * Tq * C + i] = a.z[i] }
+                    acts[b] = a
+                }
+            }
         }
+        let acts = found.map { $0! }
         let out = linear(spec.out.prefix, z, in: C, out: C)
         return (out, AttentionCache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: z, heads: H))
     }
@@ -193,13 +199,19 @@ public final class TrainingModel<F: Scalar> {
         var dq = [F](repeating: 0, count: a.hq.count)
         var dk = [F](repeating: 0, count: a.hkv.count)
         var dv = [F](repeating: 0, count: a.hkv.count)
-        for b in 0..<B {
-            let dzb: [F] = Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)])
-            let vb: [F] = Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)])
-            let g = VamosCore.attentionBackward(dz: dzb, v: vb, activations: a.acts[b], dModel: C, heads: H, similarity: c.similarity)
-            dq.replaceSubrange((b * Tq * C)..<((b + 1) * Tq * C), with: g.dq)
-            dk.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dk)
-            dv.replaceSubrange((b * Tk * C)..<((b + 1) * Tk * C), with: g.dv)
+        dq.withUnsafeMutableBufferPointer { dqp in
+            dk.withUnsafeMutableBufferPointer { dkp in
+                dv.withUnsafeMutableBufferPointer { dvp in
+                    parallelFor(B) { b in  // independent batch items, as in the forward pass
+                        let dzb: [F] = Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)])
+                        let vb: [F] = Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)])
+                        let g = VamosCore.attentionBackward(dz: dzb, v: vb, activations: a.acts[b], dModel: C, heads: H,
+                                                            similarity: c.similarity)
+                        for i in 0..<(Tq * C) { dqp[b * Tq * C + i] = g.dq[i] }
+                        for i in 0..<(Tk * C) { dkp[b * Tk * C + i] = g.dk[i]; dvp[b * Tk * C + i] = g.dv[i] }
+                    }
+                }
+            }
         }
         var dh = linearBack(spec.q.prefix, dq, x: a.hq, in: C, out: C)
         let dkv1 = linearBack(spec.k.prefix, dk, x: a.hkv, in: C, out: C)

@@ -1,0 +1,20 @@
+import CKernels
+
+/// Runs `body(i)` for i in 0..<count on the kernels' threads (the caller included), for work that
+/// is independent per i — each i writes only outputs of its own, so the result never depends on
+/// the threads. One job for the whole loop: the workers wake once (docs/NUMERICS.md section 5).
+public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    if count <= 0 { return }
+    if count == 1 || Kernels.threads <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        var box = body
+        withUnsafeMutablePointer(to: &box) { p in
+            vamos_parallel_run(Int32(clamping: count), { ctx, t in
+                ctx!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(t))
+            }, UnsafeMutableRawPointer(p))
+        }
+    }
+}
