@@ -1,6 +1,6 @@
 // The products of one opus-mt-shaped decoding step at batch 1 (6 layers × [6 × 512², 2048×512,
 // 512×2048] + the 58101×512 output layer), each matrix read once from memory, best of 12 tokens.
-// Build and run: cc -O2 -ffp-contract=off -ISources/CKernels/include -ISources/CKernels \
+// Build and run (clang, as SwiftPM builds the kernels; gcc keeps the accumulators in memory): clang -O2 -ffp-contract=off -ISources/CKernels/include -ISources/CKernels \
 //   Benchmarks/decoder_products.c Sources/CKernels/*.c -o /tmp/dp -lpthread -lm && /tmp/dp THREADS DTYPE
 // (DTYPE 0 = float32, 1 = bfloat16).
 #include <stdio.h>

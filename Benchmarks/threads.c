@@ -2,7 +2,7 @@
 // W µs each on 2 threads, per job minus W; (2) matrix products [M, K]·[N, K]ᵀ on 1 and 2 threads,
 // float32 weights, each from its own copy (read from memory, not cache), every product split
 // (VAMOS_PARALLEL_MIN 0). Build and run:
-//   cc -O2 -ffp-contract=off -ISources/CKernels/include -ISources/CKernels \
+//   clang -O2 -ffp-contract=off -ISources/CKernels/include -ISources/CKernels \
 //     Benchmarks/threads.c Sources/CKernels/*.c -o /tmp/threads -lpthread -lm && /tmp/threads
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +47,9 @@ int main(void) {
         printf("  %.0f µs tasks: %.1f µs", w, (now() - t0) / n * 1e6 - w);
     }
     printf("\n");
-    const int shapes[][3] = {{1, 512, 512}, {1, 2048, 512}, {1, 58101, 512}, {4, 512, 512}, {4, 2048, 512}, {16, 512, 512}};
-    for (int s = 0; s < 6; s++) {
+    const int shapes[][3] = {{1, 512, 512}, {1, 2048, 512}, {1, 58101, 512}, {4, 512, 512}, {4, 2048, 512}, {16, 512, 512},
+                             {16, 2048, 512}, {64, 512, 512}, {64, 2048, 512}, {768, 128, 128}, {768, 512, 128}};
+    for (int s = 0; s < (int)(sizeof shapes / sizeof shapes[0]); s++) {
         const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
         double one = product_us(1, M, N, K), two = product_us(2, M, N, K);
         printf("[%2d, %d]·[%5d, %d]ᵀ  %4.1f M multiply-adds  1 thread %7.1f µs  2 threads %7.1f µs  (%s)\n", M, K, N, K,

@@ -45,7 +45,7 @@ void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda
     const int threads = vamos_threads_get();
     // A parallel job pays only when the work saved exceeds the hand-off: waking a blocked worker
     // costs 5–60 µs (50 µs measured in this project's VM, where an idle vCPU halts at once).
-    // Products below 4 Mi multiply-adds whose weights are under 8 MiB run on the caller alone: a
+    // Products below 8 Mi multiply-adds whose weights are under 16 MiB run on the caller alone: a
     // 512×512 or 2048×512 matrix–vector product (the decoder's, at batch 1) takes 35–150 µs on one
     // core and longer on two (Benchmarks/README.md, "Threads"). The split never changes a bit.
     const double work = (double)M * (double)N * (double)(K > 0 ? K : 1);

@@ -71,7 +71,7 @@ int64_t vamos_parallel_min_get(void) {
         const char *e = getenv("VAMOS_PARALLEL_MIN");
         char *end = NULL;
         long long v = e ? strtoll(e, &end, 10) : -1;
-        __atomic_store_n(&parallel_min, e && end != e && *end == '\0' && v >= 0 ? (int64_t)v : 4194304, __ATOMIC_RELAXED);
+        __atomic_store_n(&parallel_min, e && end != e && *end == '\0' && v >= 0 ? (int64_t)v : 8388608, __ATOMIC_RELAXED);
     }
     n = parallel_min;
     pthread_mutex_unlock(&mu);
