@@ -25,7 +25,7 @@ final class OpsTests: XCTestCase {
 
     func testLayerNorm() {
         // mean 2.5, biased variance 1.25; (x − 2.5)/√1.25001 = ∓1.3416354, ∓0.4472118; then ·γ + β
-        let ln = LayerNorm(gamma: [1, 1, 1, 2], beta: [0, 0, 0, 0.5], eps: 1e-5)
+        let ln = LayerNorm<Float>(gamma: [1, 1, 1, 2], beta: [0, 0, 0, 0.5], eps: 1e-5)
         assertClose(ln.forward([1, 2, 3, 4, 1, 2, 3, 4]),
                     [-1.3416354, -0.4472118, 0.4472118, 3.1832708, -1.3416354, -0.4472118, 0.4472118, 3.1832708])
     }

@@ -2,11 +2,11 @@
 /// block, each inside a residual connection.
 public struct DecoderLayer: Sendable {
     public var selfAttention: MultiHeadAttention
-    public let selfAttentionNorm: LayerNorm?
+    public let selfAttentionNorm: LayerNorm<Float>?
     public var crossAttention: MultiHeadAttention
-    public let crossAttentionNorm: LayerNorm?
-    public let feedForward: PositionwiseFeedForward?
-    public let finalNorm: LayerNorm?
+    public let crossAttentionNorm: LayerNorm<Float>?
+    public let feedForward: PositionwiseFeedForward<Linear>?
+    public let finalNorm: LayerNorm<Float>?
     public let placement: ModelConfig.LayerNormPlacement
 
     /// What a layer keeps between decoding steps: the keys and values of every position so far
@@ -61,7 +61,7 @@ public struct Decoder: Sendable {
     public let embedding: Embedding
     public let positions: PositionalEncoding
     public var layers: [DecoderLayer]
-    public let finalNorm: LayerNorm?
+    public let finalNorm: LayerNorm<Float>?
 
     public struct State: Sendable {
         public var caches: [DecoderLayer.Cache]

@@ -1,9 +1,9 @@
 /// One encoder layer: self-attention, then the feed-forward block, each inside a residual connection.
 public struct EncoderLayer: Sendable {
     public var selfAttention: MultiHeadAttention
-    public let selfAttentionNorm: LayerNorm?
-    public let feedForward: PositionwiseFeedForward?
-    public let finalNorm: LayerNorm?
+    public let selfAttentionNorm: LayerNorm<Float>?
+    public let feedForward: PositionwiseFeedForward<Linear>?
+    public let finalNorm: LayerNorm<Float>?
     public let placement: ModelConfig.LayerNormPlacement
 
     /// x: [T, C] → [T, C]. Trace names: TransformerLens' (`hook_resid_pre`, `ln1.hook_normalized`,
@@ -31,7 +31,7 @@ public struct EncoderLayer: Sendable {
 /// layer norm follows the stack.
 public struct Encoder: Sendable {
     public var layers: [EncoderLayer]
-    public let finalNorm: LayerNorm?
+    public let finalNorm: LayerNorm<Float>?
 
     /// Runs layers `range` (all by default). The final norm of a pre-norm stack belongs to the last
     /// layer's step, so splitting the stack anywhere gives the same result as running it whole.

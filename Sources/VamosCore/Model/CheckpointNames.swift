@@ -98,12 +98,12 @@ extension Model {
                            heads: a.heads, similarity: config.similarity)
     }
 
-    private func feedForward(_ f: T.FeedForward?) throws -> PositionwiseFeedForward? {
+    private func feedForward(_ f: T.FeedForward?) throws -> PositionwiseFeedForward<Linear>? {
         guard let f else { return nil }
         return PositionwiseFeedForward(fc1: try linear(f.fc1), fc2: try linear(f.fc2), activation: config.activation)
     }
 
-    private func layerNorm(_ n: T.Norm?) throws -> LayerNorm? {
+    private func layerNorm(_ n: T.Norm?) throws -> LayerNorm<Float>? {
         guard let n else { return nil }
         return LayerNorm(gamma: try weight(n.weight.name, n.weight.shape).data, beta: try weight(n.bias.name, n.bias.shape).data,
                          eps: config.layerNormEps)

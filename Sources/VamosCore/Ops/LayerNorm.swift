@@ -1,11 +1,20 @@
 /// Layer normalization over the last axis:
 ///     LN(x) = (x − mean(x)) / √(var(x) + ε) · γ + β      (var is the biased variance)
-public struct LayerNorm: Sendable {
-    public let gamma: [Float]  // [C]
-    public let beta: [Float]   // [C]
-    public let eps: Float
+///
+/// One layer for the stages (`LayerNorm<Float>`, a checkpoint's γ, β) and for training (Float or
+/// Double, its parameters' γ, β), the backward pass beside the forward.
+public struct LayerNorm<F: Scalar>: Sendable {
+    public let gamma: [F]  // [C]
+    public let beta: [F]   // [C]
+    public let eps: F
 
-    public init(gamma: [Float], beta: [Float], eps: Float) {
+    /// What the backward pass needs: x̂ [rows, C] and 1/√(var + ε) [rows].
+    public struct Cache: Sendable {
+        public var xhat: [F]
+        public var rstd: [F]
+    }
+
+    public init(gamma: [F], beta: [F], eps: F) {
         precondition(gamma.count == beta.count)
         self.gamma = gamma
         self.beta = beta
@@ -13,8 +22,16 @@ public struct LayerNorm: Sendable {
     }
 
     /// x: [rows, C] → [rows, C]
-    public func forward(_ x: [Float]) -> [Float] {
-        layerNormForward(x, gamma: gamma, beta: beta, eps: eps).y
+    public func forward(_ x: [F]) -> [F] { forward(x, keep: false).y }
+
+    public func forward(_ x: [F], keep: Bool) -> (y: [F], cache: Cache?) {
+        let r = layerNormForward(x, gamma: gamma, beta: beta, eps: eps)
+        return (r.y, keep ? Cache(xhat: r.xhat, rstd: r.rstd) : nil)
+    }
+
+    /// d(x) from d(LN(x)), adding into dγ and dβ (`layerNormBackward`).
+    public func backward(_ dy: [F], _ cache: Cache, dGamma: inout [F], dBeta: inout [F]) -> [F] {
+        layerNormBackward(dy: dy, xhat: cache.xhat, rstd: cache.rstd, gamma: gamma, dGamma: &dGamma, dBeta: &dBeta)
     }
 }
 

@@ -21,7 +21,7 @@ public final class TrainingModel<F: Scalar> {
 
     // MARK: caches
 
-    struct NormCache { var xhat: [F]; var rstd: [F] }
+    typealias NormCache = LayerNorm<F>.Cache
     struct AttentionCache {
         var hq: [F]                         // [B·Tq, C] input of the q projection
         var hkv: [F]                        // [B·Tk, C] input of the k, v projections
@@ -30,9 +30,9 @@ public final class TrainingModel<F: Scalar> {
         var z: [F]                          // [B·Tq, C]
         var heads: Int                      // H of this attention (its stack's config)
     }
-    struct FeedForwardCache { var x: [F]; var h: [F]; var a: [F] }  // [rows, C], [rows, F], [rows, F]
-    enum SublayerCache { case attention(AttentionCache), feedForward(FeedForwardCache) }
-    struct ResidualCache { var pre: NormCache?; var post: NormCache?; var sub: SublayerCache }
+    typealias FeedForward = PositionwiseFeedForward<ParameterLinear<F>>
+    enum SublayerCache { case attention(AttentionCache), feedForward(FeedForward.Cache) }
+    struct ResidualCache { var norms: ResidualNorms<F>; var sub: SublayerCache }
     struct Forward {
         var encoderLayers: [[ResidualCache]] = []
         var encoderFinal: NormCache?
@@ -117,10 +117,14 @@ public final class TrainingModel<F: Scalar> {
 
     // MARK: building blocks
 
+    /// The layer norm `prefix` on this model's parameters.
+    func layerNorm(_ prefix: String) -> LayerNorm<F> {
+        LayerNorm(gamma: parameters.values["\(prefix).weight"]!, beta: parameters.values["\(prefix).bias"]!, eps: F(c.layerNormEps))
+    }
+
     func normForward(_ prefix: String, _ x: [F]) -> ([F], NormCache) {
-        let r = layerNormForward(x, gamma: parameters.values["\(prefix).weight"]!, beta: parameters.values["\(prefix).bias"]!,
-                                 eps: F(c.layerNormEps))
-        return (r.y, NormCache(xhat: r.xhat, rstd: r.rstd))
+        let (y, cache) = layerNorm(prefix).forward(x, keep: true)
+        return (y, cache!)
     }
 
     /// Lends a gradient buffer out of the dictionary (no copy, and no overlapping access when two
@@ -133,11 +137,9 @@ public final class TrainingModel<F: Scalar> {
     }
 
     func normBackward(_ prefix: String, _ dy: [F], _ cache: NormCache) -> [F] {
-        withGrad("\(prefix).weight") { dGamma in
-            withGrad("\(prefix).bias") { dBeta in
-                layerNormBackward(dy: dy, xhat: cache.xhat, rstd: cache.rstd, gamma: parameters.values["\(prefix).weight"]!,
-                                  dGamma: &dGamma, dBeta: &dBeta)
-            }
+        let norm = layerNorm(prefix)
+        return withGrad("\(prefix).weight") { dGamma in
+            withGrad("\(prefix).bias") { dBeta in norm.backward(dy, cache, dGamma: &dGamma, dBeta: &dBeta) }
         }
     }
 
@@ -224,47 +226,35 @@ public final class TrainingModel<F: Scalar> {
         return dh
     }
 
-    func feedForwardForward(_ spec: T.FeedForward, _ x: [F]) -> ([F], FeedForwardCache) {
-        let C = c.dModel, F = spec.fc1.weight.shape[0]
-        let h = linear(spec.fc1.prefix, x, in: C, out: F)
-        var a = h
-        activate(&a, c.activation)
-        return (linear(spec.fc2.prefix, a, in: F, out: C), FeedForwardCache(x: x, h: h, a: a))
+    /// The layer on this model's parameters (the stages build the same type on a checkpoint's weights).
+    func linearMap(_ spec: T.Linear) -> ParameterLinear<F> {
+        ParameterLinear(model: self, prefix: spec.prefix, inFeatures: spec.weight.shape[1], outFeatures: spec.weight.shape[0])
     }
 
-    func feedForwardBackward(_ spec: T.FeedForward, _ dOut: [F], _ f: FeedForwardCache) -> [F] {
-        let C = c.dModel, F = spec.fc1.weight.shape[0]
-        let da = linearBack(spec.fc2.prefix, dOut, x: f.a, in: F, out: C)
-        let dh = activationBackward(dy: da, x: f.h, c.activation)
-        return linearBack(spec.fc1.prefix, dh, x: f.x, in: C, out: F)
+    func feedForward(_ spec: T.FeedForward) -> FeedForward {
+        FeedForward(fc1: linearMap(spec.fc1), fc2: linearMap(spec.fc2), activation: c.activation)
     }
 
-    /// post: LN(x + f(x));  pre: x + f(LN(x));  none: x + f(x)
+    /// `residual` (Layers/Residual.swift) keeping its caches, the sublayer's included.
     func residualForward(_ normName: String, _ x: [F], _ f: ([F]) -> ([F], SublayerCache)) -> ([F], ResidualCache) {
-        var pre: NormCache? = nil, post: NormCache? = nil
-        var input = x
-        if c.layerNorm == .pre { let r = normForward(normName, x); input = r.0; pre = r.1 }
-        let (fx, sub) = f(input)
-        var sum = x
-        for i in sum.indices { sum[i] += fx[i] }
-        if c.layerNorm == .post { let r = normForward(normName, sum); sum = r.0; post = r.1 }
-        return (sum, ResidualCache(pre: pre, post: post, sub: sub))
+        var sub: SublayerCache? = nil
+        let r = residual(x, placement: c.layerNorm, norm: c.layerNorm == .none ? nil : layerNorm(normName), keep: true) { h in
+            let (o, s) = f(h)
+            sub = s
+            return o
+        }
+        return (r.stream, ResidualCache(norms: r.cache!, sub: sub!))
     }
 
     func residualBackward(_ normName: String, _ dOut: [F], _ r: ResidualCache, _ fBack: ([F]) -> [F]) -> [F] {
-        var dSum = dOut
-        if let post = r.post { dSum = normBackward(normName, dOut, post) }
-        var dIn = fBack(dSum)
-        if let pre = r.pre { dIn = normBackward(normName, dIn, pre) }
-        for i in dIn.indices { dIn[i] += dSum[i] }
-        return dIn
+        VamosCore.residualBackward(dOut, r.norms, norm: { normBackward(normName, $0, $1) }, fBack)
     }
 
     /// The feed-forward block of layer `p` inside its residual connection: x ← residual(x, FFN).
     func feedForwardSublayer(_ layer: T.Layer, _ x: inout [F]) -> ResidualCache {
         let (y, r) = residualForward(layer.finalNorm?.prefix ?? "", x) { h in
-            let (o, ff) = feedForwardForward(layer.feedForward!, h)
-            return (o, .feedForward(ff))
+            let (o, ff) = feedForward(layer.feedForward!).forward(h, keep: true)
+            return (o, .feedForward(ff!))
         }
         x = y
         return r
@@ -317,7 +307,7 @@ public final class TrainingModel<F: Scalar> {
         for (l, layer) in tree.encoder.layers.enumerated().reversed() {
             let caches = f.encoderLayers[l]
             if let spec = layer.feedForward, case .feedForward(let ff) = caches[1].sub {
-                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[1]) { feedForwardBackward(spec, $0, ff) }
+                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[1]) { feedForward(spec).backward($0, ff) }
             }
             if case .attention(let a) = caches[0].sub {
                 dx = residualBackward(layer.selfAttentionNorm?.prefix ?? "", dx, caches[0]) {
@@ -380,7 +370,7 @@ public final class TrainingModel<F: Scalar> {
         for (l, layer) in tree.decoder.layers.enumerated().reversed() {
             let caches = f.decoderLayers[l]
             if let spec = layer.feedForward, case .feedForward(let ff) = caches[2].sub {
-                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[2]) { feedForwardBackward(spec, $0, ff) }
+                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[2]) { feedForward(spec).backward($0, ff) }
             }
             if case .attention(let a) = caches[1].sub {
                 dx = residualBackward(layer.crossAttentionNorm?.prefix ?? "", dx, caches[1]) { d in
