@@ -7,7 +7,7 @@ import XCTest
 /// incremental decoding).
 final class AblationTests: XCTestCase {
     /// `attention` with Wo's columns of `head` set to 0.
-    func zeroingColumns(_ a: MultiHeadAttention, head: Int) -> MultiHeadAttention {
+    func zeroingColumns(_ a: MultiHeadAttention<Linear>, head: Int) -> MultiHeadAttention<Linear> {
         let W = a.out.weight, D = a.headDim
         var data: [Float] = []
         for r in 0..<W.rows {

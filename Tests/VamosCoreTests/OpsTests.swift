@@ -18,7 +18,7 @@ final class OpsTests: XCTestCase {
     }
 
     func testSoftmaxMaskedEntriesAreZero() {
-        var x: [Float] = [0.5, MultiHeadAttention.maskValue, 0.5]
+        var x: [Float] = [0.5, attentionMaskValue, 0.5]
         softmaxRows(&x, rows: 1, n: 3)
         XCTAssertEqual(x, [0.5, 0, 0.5])
     }
@@ -80,7 +80,7 @@ final class OpsTests: XCTestCase {
         assertClose(out, [1, 0, 0.3302384507, 0.6697615493])
         let pattern = trace.tensors.first { $0.0 == "hook_pattern" }!.1
         XCTAssertEqual(pattern.data[1], 0, "a future position gets exactly zero weight")
-        XCTAssertEqual(trace.tensors.first { $0.0 == "hook_attn_scores" }!.1.data[1], MultiHeadAttention.maskValue)
+        XCTAssertEqual(trace.tensors.first { $0.0 == "hook_attn_scores" }!.1.data[1], attentionMaskValue)
     }
 
     func testSubsequentMaskShapes() {

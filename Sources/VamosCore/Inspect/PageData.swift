@@ -59,7 +59,7 @@ struct PageData {
     // MARK: writing
 
     static func number(_ v: Float) -> String {
-        if v == MultiHeadAttention.maskValue || !v.isFinite { return "null" }
+        if v == attentionMaskValue || !v.isFinite { return "null" }
         let s = String(format: "%.4g", Double(v))
         return s == "-0" ? "0" : s
     }

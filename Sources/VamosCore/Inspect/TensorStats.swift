@@ -18,7 +18,7 @@ public struct TensorStats: Equatable {
     public var zeros: Int
 
     public init(_ t: Tensor) {
-        let mask = MultiHeadAttention.maskValue
+        let mask = attentionMaskValue
         var lo = -1, hi = -1, sum = 0.0, squares = 0.0, zeros = 0, n = 0
         for (i, v) in t.data.enumerated() where v != mask {
             if lo < 0 || v < t.data[lo] { lo = i }

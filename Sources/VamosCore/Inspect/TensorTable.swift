@@ -49,7 +49,7 @@ public struct TensorTable {
 
     /// A value as the table prints it; a masked entry (the mask value) is `masked`, never −3.4e38.
     public func fmt(_ v: Float) -> String {
-        if v == MultiHeadAttention.maskValue { return "masked" }
+        if v == attentionMaskValue { return "masked" }
         return String(format: "%.\(precision)f", Double(v))
     }
 

@@ -1,9 +1,9 @@
 /// One decoder layer: masked self-attention, encoder–decoder attention, then the feed-forward
 /// block, each inside a residual connection.
 public struct DecoderLayer: Sendable {
-    public var selfAttention: MultiHeadAttention
+    public var selfAttention: MultiHeadAttention<Linear>
     public let selfAttentionNorm: LayerNorm<Float>?
-    public var crossAttention: MultiHeadAttention
+    public var crossAttention: MultiHeadAttention<Linear>
     public let crossAttentionNorm: LayerNorm<Float>?
     public let feedForward: PositionwiseFeedForward<Linear>?
     public let finalNorm: LayerNorm<Float>?

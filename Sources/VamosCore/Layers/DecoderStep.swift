@@ -24,7 +24,7 @@ extension DecoderLayer {
     }
 }
 
-extension MultiHeadAttention {
+extension MultiHeadAttention where L.Value == Float {
     /// Row b of q [B, C] attends over keysValues[b] ([T_b, C] each), then one output projection
     /// for all rows. Row b's result is the bits `attend` gives it alone.
     func attendEach(q: [Float], _ keysValues: [([Float], [Float])], causal: Bool) -> [Float] {

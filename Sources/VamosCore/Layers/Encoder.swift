@@ -1,6 +1,6 @@
 /// One encoder layer: self-attention, then the feed-forward block, each inside a residual connection.
 public struct EncoderLayer: Sendable {
-    public var selfAttention: MultiHeadAttention
+    public var selfAttention: MultiHeadAttention<Linear>
     public let selfAttentionNorm: LayerNorm<Float>?
     public let feedForward: PositionwiseFeedForward<Linear>?
     public let finalNorm: LayerNorm<Float>?

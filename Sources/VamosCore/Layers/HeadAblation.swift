@@ -36,10 +36,10 @@ public struct HeadAddress: Equatable, Hashable, Sendable, CustomStringConvertibl
 
 extension MultiHeadAttention {
     /// The output projection of z [T, C], the ablated heads' columns zeroed first.
-    func project(_ z: [Float]) -> [Float] { out.forward(ablate(z)) }
+    func project(_ z: [V]) -> [V] { out.forward(ablate(z)) }
 
     /// z [T, C] with the columns h·D ..< (h+1)·D of every ablated head h set to 0.
-    func ablate(_ z: [Float]) -> [Float] {
+    func ablate(_ z: [V]) -> [V] {
         guard !ablatedHeads.isEmpty else { return z }
         let C = dModel, D = headDim
         var z = z

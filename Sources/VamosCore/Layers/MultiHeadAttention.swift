@@ -6,11 +6,15 @@
 ///     p = softmax_j(s);  z_i = Σ_j p[h,i,j] v_j;  out = z·Woᵀ + bo
 ///
 /// Shapes: Tq queries, Tk keys, C = d_model, H heads, D = C / H.
-public struct MultiHeadAttention: Sendable {
-    public let q: Linear
-    public let k: Linear
-    public let v: Linear
-    public let out: Linear
+/// Written once for the stages (`MultiHeadAttention<Linear>`, a checkpoint's weights) and for
+/// training (`MultiHeadAttention<ParameterLinear<F>>`), the batched forward keeping its caches and
+/// the backward pass beside the forward.
+public struct MultiHeadAttention<L: LinearMap> {
+    public typealias V = L.Value
+    public let q: L
+    public let k: L
+    public let v: L
+    public let out: L
     public let heads: Int
     public let similarity: ModelConfig.Similarity
     /// Heads whose output is zeroed before the output projection (HeadAblation.swift).
@@ -18,10 +22,7 @@ public struct MultiHeadAttention: Sendable {
     public var dModel: Int { q.outFeatures }
     public var headDim: Int { dModel / heads }
 
-    /// The value a masked score takes (see `attentionMaskValue`).
-    public static let maskValue = attentionMaskValue
-
-    public init(q: Linear, k: Linear, v: Linear, out: Linear, heads: Int, similarity: ModelConfig.Similarity) {
+    public init(q: L, k: L, v: L, out: L, heads: Int, similarity: ModelConfig.Similarity) {
         self.q = q
         self.k = k
         self.v = v
@@ -29,7 +30,11 @@ public struct MultiHeadAttention: Sendable {
         self.heads = heads
         self.similarity = similarity
     }
+}
 
+extension MultiHeadAttention: Sendable where L: Sendable {}
+
+extension MultiHeadAttention where L.Value == Float {
     /// Attention of `x` [Tq, C] over `memory` [Tk, C] (itself for self-attention).
     public func forward(_ x: [Float], memory: [Float], causal: Bool, trace: TraceScope? = nil) -> [Float] {
         attend(q: q.forward(x), k: k.forward(memory), v: v.forward(memory), causal: causal, trace: trace)
@@ -52,5 +57,80 @@ public struct MultiHeadAttention: Sendable {
             trace.record("hook_z", z, shape: [Tq, H, D], axes: ["query", "head", "d_head"])
         }
         return result
+    }
+}
+
+// MARK: a padded batch, keeping what the backward pass needs (training, attributions)
+
+extension MultiHeadAttention {
+    /// What `backward` needs of `forward(batch:…)`.
+    public struct Cache {
+        var hq: [V]                          // [B·Tq, C] the q projection's input
+        var hkv: [V]                         // [B·Tk, C] the k and v projections' input
+        var k: [V], v: [V]                   // [B·Tk, C]
+        var acts: [AttentionActivations<V>]  // per sequence
+        var z: [V]                           // [B·Tq, C]
+    }
+
+    /// B sequences of Tq queries over Tk keys each: h [B·Tq, C] attends over memory [B·Tk, C] (h
+    /// itself for self-attention), sequence b over its first validKeys[b] keys. The projections run
+    /// once over all rows; the attention proper (`attentionForward`) per sequence, one per task.
+    public func forward(batch B: Int, _ h: [V], memory: [V], validKeys: [Int], causal: Bool, keep: Bool)
+        -> (y: [V], cache: Cache?) {
+        let C = dModel, H = heads
+        let q = self.q.forward(h), k = self.k.forward(memory), v = self.v.forward(memory)
+        let Tq = h.count / C / B, Tk = memory.count / C / B
+        var found = [AttentionActivations<V>?](repeating: nil, count: B)
+        var z = [V](repeating: 0, count: h.count)                          // [B·Tq, C]
+        found.withUnsafeMutableBufferPointer { acts in
+            z.withUnsafeMutableBufferPointer { zp in
+                parallelFor(B) { b in  // each sequence writes its own slot and rows of z
+                    let a = attentionForward(q: Array(q[(b * Tq * C)..<((b + 1) * Tq * C)]),
+                                             k: Array(k[(b * Tk * C)..<((b + 1) * Tk * C)]),
+                                             v: Array(v[(b * Tk * C)..<((b + 1) * Tk * C)]),
+                                             dModel: C, heads: H, similarity: similarity, causal: causal, validKeys: validKeys[b])
+                    for i in 0..<(Tq * C) { zp[b * Tq * C + i] = a.z[i] }
+                    acts[b] = a
+                }
+            }
+        }
+        let za = ablate(z)                                                  // the output projection's input
+        let y = out.forward(za)                                             // [B·Tq, C]
+        return (y, keep ? Cache(hq: h, hkv: memory, k: k, v: v, acts: found.map { $0! }, z: za) : nil)
+    }
+}
+
+extension MultiHeadAttention where L: TrainableLinearMap {
+    /// d(h) from d(out) of `forward(batch:…)`, adding the projections' gradients; d(memory) goes into
+    /// `dMemory` when given (encoder–decoder attention), else into d(h) (self-attention: memory = h).
+    public func backward(batch B: Int, _ dOut: [V], _ a: Cache, dMemory: UnsafeMutableBufferPointer<V>?) -> [V] {
+        let C = dModel, H = heads
+        let dz = ablate(out.backward(dOut, input: a.z))                    // [B·Tq, C] (ablated heads: 0)
+        let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
+        var dq = [V](repeating: 0, count: a.hq.count)
+        var dk = [V](repeating: 0, count: a.hkv.count)
+        var dv = [V](repeating: 0, count: a.hkv.count)
+        dq.withUnsafeMutableBufferPointer { dqp in
+            dk.withUnsafeMutableBufferPointer { dkp in
+                dv.withUnsafeMutableBufferPointer { dvp in
+                    parallelFor(B) { b in  // independent sequences, as in the forward pass
+                        let g = attentionBackward(dz: Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)]),
+                                                  v: Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)]),
+                                                  activations: a.acts[b], dModel: C, heads: H, similarity: similarity)
+                        for i in 0..<(Tq * C) { dqp[b * Tq * C + i] = g.dq[i] }
+                        for i in 0..<(Tk * C) { dkp[b * Tk * C + i] = g.dk[i]; dvp[b * Tk * C + i] = g.dv[i] }
+                    }
+                }
+            }
+        }
+        var dh = q.backward(dq, input: a.hq)
+        let dkv1 = k.backward(dk, input: a.hkv)
+        let dkv2 = v.backward(dv, input: a.hkv)
+        if let dMemory {
+            for i in 0..<dkv1.count { dMemory[i] += dkv1[i] + dkv2[i] }
+        } else {
+            for i in dh.indices { dh[i] += dkv1[i] + dkv2[i] }
+        }
+        return dh
     }
 }

@@ -93,7 +93,7 @@ extension Model {
         Linear(weight: try matrix(l.weight.name, l.weight.shape), bias: try l.bias.map { try weight($0.name, $0.shape).data })
     }
 
-    private func attention(_ a: T.Attention) throws -> MultiHeadAttention {
+    private func attention(_ a: T.Attention) throws -> MultiHeadAttention<Linear> {
         MultiHeadAttention(q: try linear(a.q), k: try linear(a.k), v: try linear(a.v), out: try linear(a.out),
                            heads: a.heads, similarity: config.similarity)
     }

@@ -1,6 +1,9 @@
 /// The whole Transformer for training: a batched forward pass that keeps what the backward pass
-/// needs, and the backward pass, written out layer by layer (llm.c style) on the same ops the
-/// stages use (`linearForward`, `attentionForward`, `layerNormForward`, `activate`, …).
+/// needs, and the backward pass, walking the ParameterTree layer by layer (llm.c style). The layers
+/// are the stages' own — `MultiHeadAttention`, `PositionwiseFeedForward`, `LayerNorm`, `residual`,
+/// each with its backward beside its forward — built here over this model's parameters
+/// (`ParameterLinear<F>`) instead of a checkpoint's weights. Embeddings and the output layer are
+/// still written here (`embed`/`embedBackward`; the stages: Layers/Embedding.swift, OutputProjection).
 ///
 /// Shapes: B batch, T source length, S target length, C d_model, V target vocabulary; F is the
 /// number type (Float to train, Double for the gradient check).
@@ -22,14 +25,8 @@ public final class TrainingModel<F: Scalar> {
     // MARK: caches
 
     typealias NormCache = LayerNorm<F>.Cache
-    struct AttentionCache {
-        var hq: [F]                         // [B·Tq, C] input of the q projection
-        var hkv: [F]                        // [B·Tk, C] input of the k, v projections
-        var k: [F], v: [F]              // [B·Tk, C]
-        var acts: [AttentionActivations<F>]        // per batch item
-        var z: [F]                          // [B·Tq, C]
-        var heads: Int                      // H of this attention (its stack's config)
-    }
+    typealias Attention = MultiHeadAttention<ParameterLinear<F>>
+    typealias AttentionCache = Attention.Cache
     typealias FeedForward = PositionwiseFeedForward<ParameterLinear<F>>
     enum SublayerCache { case attention(AttentionCache), feedForward(FeedForward.Cache) }
     struct ResidualCache { var norms: ResidualNorms<F>; var sub: SublayerCache }
@@ -164,66 +161,9 @@ public final class TrainingModel<F: Scalar> {
         }
     }
 
-    /// Multi-head attention of `h` [B·Tq, C] over `memory` [B·Tk, C] (h itself for self-attention).
-    func attentionForward(_ spec: T.Attention, h: [F], memory: [F], B: Int, validKeys: [Int], causal: Bool)
-        -> ([F], AttentionCache) {
-        let C = c.dModel, H = spec.heads
-        let q = linear(spec.q.prefix, h, in: C, out: C)
-        let k = linear(spec.k.prefix, memory, in: C, out: C)
-        let v = linear(spec.v.prefix, memory, in: C, out: C)
-        let Tq = h.count / C / B, Tk = memory.count / C / B
-        var found = [AttentionActivations<F>?](repeating: nil, count: B)
-        var z = [F](repeating: 0, count: h.count)
-        // The batch items are independent: one per task (each writes its own slot and rows of z).
-        found.withUnsafeMutableBufferPointer { acts in
-            z.withUnsafeMutableBufferPointer { zp in
-                parallelFor(B) { b in
-                    let qb: [F] = Array(q[(b * Tq * C)..<((b + 1) * Tq * C)])
-                    let kb: [F] = Array(k[(b * Tk * C)..<((b + 1) * Tk * C)])
-                    let vb: [F] = Array(v[(b * Tk * C)..<((b + 1) * Tk * C)])
-                    let a = VamosCore.attentionForward(q: qb, k: kb, v: vb, dModel: C, heads: H, similarity: c.similarity,
-                                                       causal: causal, validKeys: validKeys[b])
-                    for i in 0..<(Tq * C) { zp[b * Tq * C + i] = a.z[i] }
-                    acts[b] = a
-                }
-            }
-        }
-        let acts = found.map { $0! }
-        let out = linear(spec.out.prefix, z, in: C, out: C)
-        return (out, AttentionCache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: z, heads: H))
-    }
-
-    /// Returns d(h); adds d(memory) into `dMemory` when given (encoder–decoder attention), else into d(h).
-    func attentionBackward(_ spec: T.Attention, dOut: [F], _ a: AttentionCache, B: Int, dMemory: UnsafeMutableBufferPointer<F>?) -> [F] {
-        let C = c.dModel, H = a.heads
-        let dz = linearBack(spec.out.prefix, dOut, x: a.z, in: C, out: C)
-        let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
-        var dq = [F](repeating: 0, count: a.hq.count)
-        var dk = [F](repeating: 0, count: a.hkv.count)
-        var dv = [F](repeating: 0, count: a.hkv.count)
-        dq.withUnsafeMutableBufferPointer { dqp in
-            dk.withUnsafeMutableBufferPointer { dkp in
-                dv.withUnsafeMutableBufferPointer { dvp in
-                    parallelFor(B) { b in  // independent batch items, as in the forward pass
-                        let dzb: [F] = Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)])
-                        let vb: [F] = Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)])
-                        let g = VamosCore.attentionBackward(dz: dzb, v: vb, activations: a.acts[b], dModel: C, heads: H,
-                                                            similarity: c.similarity)
-                        for i in 0..<(Tq * C) { dqp[b * Tq * C + i] = g.dq[i] }
-                        for i in 0..<(Tk * C) { dkp[b * Tk * C + i] = g.dk[i]; dvp[b * Tk * C + i] = g.dv[i] }
-                    }
-                }
-            }
-        }
-        var dh = linearBack(spec.q.prefix, dq, x: a.hq, in: C, out: C)
-        let dkv1 = linearBack(spec.k.prefix, dk, x: a.hkv, in: C, out: C)
-        let dkv2 = linearBack(spec.v.prefix, dv, x: a.hkv, in: C, out: C)
-        if let dMemory {
-            for i in 0..<dkv1.count { dMemory[i] += dkv1[i] + dkv2[i] }
-        } else {
-            for i in dh.indices { dh[i] += dkv1[i] + dkv2[i] }
-        }
-        return dh
+    func attention(_ spec: T.Attention) -> Attention {
+        Attention(q: linearMap(spec.q), k: linearMap(spec.k), v: linearMap(spec.v), out: linearMap(spec.out),
+                  heads: spec.heads, similarity: c.similarity)
     }
 
     /// The layer on this model's parameters (the stages build the same type on a checkpoint's weights).
@@ -282,8 +222,8 @@ public final class TrainingModel<F: Scalar> {
         for layer in tree.encoder.layers {
             var caches: [ResidualCache] = []
             let (x1, r1) = residualForward(layer.selfAttentionNorm?.prefix ?? "", x) { h in
-                let (o, a) = attentionForward(layer.selfAttention, h: h, memory: h, B: B, validKeys: validKeys, causal: false)
-                return (o, .attention(a))
+                let (o, a) = attention(layer.selfAttention).forward(batch: B, h, memory: h, validKeys: validKeys, causal: false, keep: true)
+                return (o, .attention(a!))
             }
             x = x1
             caches.append(r1)
@@ -311,7 +251,7 @@ public final class TrainingModel<F: Scalar> {
             }
             if case .attention(let a) = caches[0].sub {
                 dx = residualBackward(layer.selfAttentionNorm?.prefix ?? "", dx, caches[0]) {
-                    attentionBackward(layer.selfAttention, dOut: $0, a, B: B, dMemory: nil)
+                    attention(layer.selfAttention).backward(batch: B, $0, a, dMemory: nil)
                 }
             }
         }
@@ -335,12 +275,12 @@ public final class TrainingModel<F: Scalar> {
         for layer in tree.decoder.layers {
             var caches: [ResidualCache] = []
             let (x1, r1) = residualForward(layer.selfAttentionNorm?.prefix ?? "", x) { h in
-                let (o, a) = attentionForward(layer.selfAttention, h: h, memory: h, B: B, validKeys: selfKeys, causal: true)
-                return (o, .attention(a))
+                let (o, a) = attention(layer.selfAttention).forward(batch: B, h, memory: h, validKeys: selfKeys, causal: true, keep: true)
+                return (o, .attention(a!))
             }
             let (x2, r2) = residualForward(layer.crossAttentionNorm?.prefix ?? "", x1) { h in
-                let (o, a) = attentionForward(layer.crossAttention!, h: h, memory: memory, B: B, validKeys: validKeys, causal: false)
-                return (o, .attention(a))
+                let (o, a) = attention(layer.crossAttention!).forward(batch: B, h, memory: memory, validKeys: validKeys, causal: false, keep: true)
+                return (o, .attention(a!))
             }
             x = x2
             caches += [r1, r2]
@@ -375,13 +315,13 @@ public final class TrainingModel<F: Scalar> {
             if case .attention(let a) = caches[1].sub {
                 dx = residualBackward(layer.crossAttentionNorm?.prefix ?? "", dx, caches[1]) { d in
                     dMemory.withUnsafeMutableBufferPointer { dm in
-                        attentionBackward(layer.crossAttention!, dOut: d, a, B: B, dMemory: dm)
+                        attention(layer.crossAttention!).backward(batch: B, d, a, dMemory: dm)
                     }
                 }
             }
             if case .attention(let a) = caches[0].sub {
                 dx = residualBackward(layer.selfAttentionNorm?.prefix ?? "", dx, caches[0]) {
-                    attentionBackward(layer.selfAttention, dOut: $0, a, B: B, dMemory: nil)
+                    attention(layer.selfAttention).backward(batch: B, $0, a, dMemory: nil)
                 }
             }
         }
