@@ -102,3 +102,22 @@ void vamos_swish(float *x, int64_t n) {
 #endif
     swish_scalar(x, n);
 }
+
+// relu and its backward: comparisons and selects only (no rounding), so any vectorization the
+// compiler picks gives the same bits; written branch-free so that it does (a branch per element
+// mispredicts on half of them).
+void vamos_relu_f32(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] = x[i] < 0.0f ? 0.0f : x[i];
+}
+
+void vamos_relu_f64(double *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] = x[i] < 0.0 ? 0.0 : x[i];
+}
+
+void vamos_relu_backward_f32(float *dx, const float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dx[i] = x[i] <= 0.0f ? 0.0f : dx[i];
+}
+
+void vamos_relu_backward_f64(double *dx, const double *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dx[i] = x[i] <= 0.0 ? 0.0 : dx[i];
+}

@@ -91,6 +91,12 @@ float vamos_sdot(const float *a, const float *b, int64_t K);
 
 /// x[i] = x[i] / (1 + vamos_expf(-x[i])) (swish), in place: the same bits in every variant.
 void vamos_swish(float *x, int64_t n);
+/// x[i] = x[i] < 0 ? 0 : x[i] (relu; −0 stays −0), in place.
+void vamos_relu_f32(float *x, int64_t n);
+void vamos_relu_f64(double *x, int64_t n);
+/// dx[i] = x[i] <= 0 ? 0 : dx[i] (relu's backward at the pre-activation values x), in place.
+void vamos_relu_backward_f32(float *dx, const float *x, int64_t n);
+void vamos_relu_backward_f64(double *dx, const double *x, int64_t n);
 
 /// Row `row` of a [rows, cols] matrix of element type `dtype`, widened to float32 into `out`.
 void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out);

@@ -5,8 +5,11 @@ import Foundation
 public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) {
     switch kind {
     case .relu:  // max(x, 0); −0 stays −0 (x < 0 is false for it)
-        x.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] = p[i] < 0 ? 0 : p[i] }
+        let n = Int64(x.count)
+        guard n > 0 else { return }
+        x.withUnsafeMutableBytes { raw in
+            if T.self == Float.self { vamos_relu_f32(raw.baseAddress!.assumingMemoryBound(to: Float.self), n) }
+            else { precondition(T.self == Double.self); vamos_relu_f64(raw.baseAddress!.assumingMemoryBound(to: Double.self), n) }
         }
     case .gelu:  // x · Φ(x) = ½x(1 + erf(x/√2))
         for i in x.indices { x[i] = 0.5 * x[i] * (1 + T.erf(x[i] * 0.70710678118654752)) }
@@ -33,9 +36,17 @@ public func activationBackward<T: Scalar>(dy: [T], x: [T], _ kind: ModelConfig.A
     var dx = dy
     switch kind {
     case .relu:
-        x.withUnsafeBufferPointer { xp in
-            dx.withUnsafeMutableBufferPointer { d in
-                for i in d.indices { d[i] = xp[i] <= 0 ? 0 : d[i] }
+        let n = Int64(x.count)
+        guard n > 0 else { return dx }
+        x.withUnsafeBytes { xr in
+            dx.withUnsafeMutableBytes { dr in
+                if T.self == Float.self {
+                    vamos_relu_backward_f32(dr.baseAddress!.assumingMemoryBound(to: Float.self),
+                                            xr.baseAddress!.assumingMemoryBound(to: Float.self), n)
+                } else {
+                    vamos_relu_backward_f64(dr.baseAddress!.assumingMemoryBound(to: Double.self),
+                                            xr.baseAddress!.assumingMemoryBound(to: Double.self), n)
+                }
             }
         }
     case .gelu:  // Φ(x) + x φ(x)
