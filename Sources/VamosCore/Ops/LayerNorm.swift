@@ -44,22 +44,26 @@ public func layerNormForward<T: Scalar>(_ x: [T], gamma: [T], beta: [T], eps: T)
     var y = [T](repeating: 0, count: x.count)
     var xhat = [T](repeating: 0, count: x.count)
     var rstd = [T](repeating: 0, count: rows)
-    for r in 0..<rows {
-        let base = r * C
-        var mean: Double = 0
-        for j in 0..<C { mean += Double(x[base + j]) }
-        mean /= Double(C)
-        var variance: Double = 0
-        for j in 0..<C { let d = Double(x[base + j]) - mean; variance += d * d }
-        variance /= Double(C)
-        let inv = 1 / (variance + Double(eps)).squareRoot()
-        rstd[r] = T(inv)
-        for j in 0..<C {
-            let n = T((Double(x[base + j]) - mean) * inv)
-            xhat[base + j] = n
-            y[base + j] = n * gamma[j] + beta[j]
+    // Buffer pointers: the same operations in the same order as indexing, without its checks.
+    x.withUnsafeBufferPointer { x in gamma.withUnsafeBufferPointer { gamma in beta.withUnsafeBufferPointer { beta in
+    y.withUnsafeMutableBufferPointer { y in xhat.withUnsafeMutableBufferPointer { xhat in rstd.withUnsafeMutableBufferPointer { rstd in
+        for r in 0..<rows {
+            let base = r * C
+            var mean: Double = 0
+            for j in 0..<C { mean += Double(x[base + j]) }
+            mean /= Double(C)
+            var variance: Double = 0
+            for j in 0..<C { let d = Double(x[base + j]) - mean; variance += d * d }
+            variance /= Double(C)
+            let inv = 1 / (variance + Double(eps)).squareRoot()
+            rstd[r] = T(inv)
+            for j in 0..<C {
+                let n = T((Double(x[base + j]) - mean) * inv)
+                xhat[base + j] = n
+                y[base + j] = n * gamma[j] + beta[j]
+            }
         }
-    }
+    } } } } } }
     return (y, xhat, rstd)
 }
 
@@ -70,22 +74,26 @@ public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [
     let C = gamma.count
     let rows = dy.count / C
     var dx = [T](repeating: 0, count: dy.count)
-    for r in 0..<rows {
-        let base = r * C
-        var meanG: T = 0, meanGX: T = 0
-        for j in 0..<C {
-            let g = dy[base + j] * gamma[j]
-            meanG += g
-            meanGX += g * xhat[base + j]
-            dGamma[j] += dy[base + j] * xhat[base + j]
-            dBeta[j] += dy[base + j]
+    dy.withUnsafeBufferPointer { dy in xhat.withUnsafeBufferPointer { xhat in rstd.withUnsafeBufferPointer { rstd in
+    gamma.withUnsafeBufferPointer { gamma in dGamma.withUnsafeMutableBufferPointer { dGamma in
+    dBeta.withUnsafeMutableBufferPointer { dBeta in dx.withUnsafeMutableBufferPointer { dx in
+        for r in 0..<rows {
+            let base = r * C
+            var meanG: T = 0, meanGX: T = 0
+            for j in 0..<C {
+                let g = dy[base + j] * gamma[j]
+                meanG += g
+                meanGX += g * xhat[base + j]
+                dGamma[j] += dy[base + j] * xhat[base + j]
+                dBeta[j] += dy[base + j]
+            }
+            meanG /= T(C)
+            meanGX /= T(C)
+            for j in 0..<C {
+                let g = dy[base + j] * gamma[j]
+                dx[base + j] = rstd[r] * (g - meanG - xhat[base + j] * meanGX)
+            }
         }
-        meanG /= T(C)
-        meanGX /= T(C)
-        for j in 0..<C {
-            let g = dy[base + j] * gamma[j]
-            dx[base + j] = rstd[r] * (g - meanG - xhat[base + j] * meanGX)
-        }
-    }
+    } } } } } } }
     return dx
 }

@@ -46,7 +46,11 @@ public func linearForward<T: Scalar>(_ x: [T], weight: [T], bias: [T]?, in inFea
     let rows = x.count / inFeatures
     var y = matmul(x, weight, M: rows, N: outFeatures, K: inFeatures, transposeB: true)
     if let bias {
-        for r in 0..<rows { for j in 0..<outFeatures { y[r * outFeatures + j] += bias[j] } }
+        bias.withUnsafeBufferPointer { b in
+            y.withUnsafeMutableBufferPointer { y in
+                for r in 0..<rows { for j in 0..<outFeatures { y[r * outFeatures + j] += b[j] } }
+            }
+        }
     }
     return y
 }
