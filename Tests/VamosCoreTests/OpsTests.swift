@@ -30,6 +30,28 @@ final class OpsTests: XCTestCase {
                     [-1.3416354, -0.4472118, 0.4472118, 3.1832708, -1.3416354, -0.4472118, 0.4472118, 3.1832708])
     }
 
+    /// relu(x) = x < 0 ? +0 : x and relu′: dy where x > 0 (NaN keeps dy), bit for bit, in both types,
+    /// over a length that is not a multiple of any vector width.
+    func testReluBitsInBothTypes() {
+        let xs: [Float] = [1.5, -2, 0, -0.0, .nan, -.infinity, .infinity, -1e-45, 3, -3, 7]
+        func check<T: Scalar>(_ x: [T]) {
+            var y = x
+            activate(&y, .relu)
+            for (a, b) in zip(x, y) {
+                let expected: T = a < 0 ? 0 : a
+                XCTAssertTrue(b == expected && b.sign == expected.sign || (a.isNaN && b.isNaN), "relu(\(a)) = \(b)")
+            }
+            let dy = [T](repeating: -2.5, count: x.count)
+            let dx = activationBackward(dy: dy, x: x, .relu)
+            for (a, d) in zip(x, dx) {
+                XCTAssertEqual(d, a <= 0 ? 0 : -2.5, "relu′ at \(a)")
+                if a <= 0 { XCTAssertEqual(d.sign, .plus) }
+            }
+        }
+        check(xs)
+        check(xs.map(Double.init))
+    }
+
     func testActivations() {
         var x: [Float] = [1, -1, 0]
         activate(&x, .relu); XCTAssertEqual(x, [1, 0, 0])
