@@ -109,38 +109,16 @@ void vamos_swish(float *x, int64_t n) {
 // mispredicts on half of them.
 #include <string.h>
 
-void vamos_relu_f32(float *restrict x, int64_t n) {
-    for (int64_t i = 0; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, &x[i], 4);
-        u &= 0u - (uint32_t)!(x[i] < 0.0f);
-        memcpy(&x[i], &u, 4);
+// out[i] = keep(x[i]) ? out[i] : +0, for a float type T whose bits are the unsigned type U.
+#define MASKED_ZERO(T, U, out, x, n, zero_when)                      \
+    for (int64_t i = 0; i < (n); i++) {                              \
+        U u;                                                         \
+        memcpy(&u, &(out)[i], sizeof u);                             \
+        u &= (U)0 - (U)!((x)[i] zero_when (T)0);                     \
+        memcpy(&(out)[i], &u, sizeof u);                             \
     }
-}
 
-void vamos_relu_f64(double *restrict x, int64_t n) {
-    for (int64_t i = 0; i < n; i++) {
-        uint64_t u;
-        memcpy(&u, &x[i], 8);
-        u &= 0u - (uint64_t)!(x[i] < 0.0);
-        memcpy(&x[i], &u, 8);
-    }
-}
-
-void vamos_relu_backward_f32(float *restrict dx, const float *restrict x, int64_t n) {
-    for (int64_t i = 0; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, &dx[i], 4);
-        u &= 0u - (uint32_t)!(x[i] <= 0.0f);
-        memcpy(&dx[i], &u, 4);
-    }
-}
-
-void vamos_relu_backward_f64(double *restrict dx, const double *restrict x, int64_t n) {
-    for (int64_t i = 0; i < n; i++) {
-        uint64_t u;
-        memcpy(&u, &dx[i], 8);
-        u &= 0u - (uint64_t)!(x[i] <= 0.0);
-        memcpy(&dx[i], &u, 8);
-    }
-}
+void vamos_relu_f32(float *restrict x, int64_t n) { MASKED_ZERO(float, uint32_t, x, x, n, <) }
+void vamos_relu_f64(double *restrict x, int64_t n) { MASKED_ZERO(double, uint64_t, x, x, n, <) }
+void vamos_relu_backward_f32(float *restrict dx, const float *restrict x, int64_t n) { MASKED_ZERO(float, uint32_t, dx, x, n, <=) }
+void vamos_relu_backward_f64(double *restrict dx, const double *restrict x, int64_t n) { MASKED_ZERO(double, uint64_t, dx, x, n, <=) }
