@@ -81,6 +81,25 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// log-softmax's Σ exp(x − m) is, in every variant, the scalar loop's bits: the exps of
+    /// ordinary, far-negative (subnormal and zero results), −∞ and NaN entries, any length.
+    func testSumOfShiftedExpsIsTheScalarLoop() throws {
+        var rows: [[Float]] = [[], [0], [1, 2, 3], (0..<37).map { Float($0) * 0.37 - 5 }]
+        rows.append((0..<1000).map { _ in Float(rng.uniform() * 40 - 30) })
+        rows.append([3, -.infinity, 2, -.infinity, -.infinity, 1, 0.5, -100, -110, -700, -745, -800, 4])
+        rows.append([1, .nan, 2, 3, 4, 5])
+        for x in rows {
+            let m = x.max() ?? 0
+            var expected: Float = 0
+            for v in x { expected += vamos_expf(v - m) }
+            for isa in Kernels.ISA.allCases.filter(\.isSupported) {
+                try Kernels.use(isa)
+                let got = x.withUnsafeBufferPointer { vamos_sum_exp_shifted($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, Int64(x.count), m) }
+                XCTAssertTrue(got.bitPattern == expected.bitPattern || (got.isNaN && expected.isNaN), "\(isa) n=\(x.count): \(got) vs \(expected)")
+            }
+        }
+    }
+
     /// parallelFor runs every index once; a product inside a task (the per-item attention of a
     /// training batch) runs on that task's thread, with the same bits, and does not wait on the job
     /// it belongs to (every product is split here: parallelMinimum 0).

@@ -32,8 +32,8 @@ public func logSoftmax(_ x: [Float]) -> [Float] {
     var m = -Float.infinity
     for v in x where v > m { m = v }
     guard m > -.infinity else { return x }
-    var sum: Float = 0
-    for v in x { sum += vamos_expf(v - m) }
+    // Σ exp(x − m), in order (the kernel computes the exps several at a time, the same bits).
+    let sum = x.withUnsafeBufferPointer { vamos_sum_exp_shifted($0.baseAddress!, Int64($0.count), m) }
     let logSum = vamos_logf(sum)
     return x.map { ($0 - m) - logSum }
 }
