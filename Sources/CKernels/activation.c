@@ -21,6 +21,16 @@ static float sum_exp_scalar(const float *x, int64_t n, float m, float sum) {
     return sum;
 }
 
+// x[i] = (float)exp(x[i] − m) in place, returning their sum added one after another (softmax).
+static float exp_shifted_scalar(float *x, int64_t n, float m, float sum) {
+    for (int64_t i = 0; i < n; i++) {
+        const float e = vamos_expf(x[i] - m);
+        x[i] = e;
+        sum += e;
+    }
+    return sum;
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #ifdef __clang__
@@ -110,6 +120,19 @@ static float sum_exp_avx2(const float *x, int64_t n, float m) {
     return sum_exp_scalar(x + i, n - i, m, sum);
 }
 
+static float exp_shifted_avx2(float *x, int64_t n, float m) {
+    float sum = 0.0f;
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const __m128 d = _mm_sub_ps(_mm_loadu_ps(x + i), _mm_set1_ps(m));
+        __m256d e;
+        if (!exp4(_mm256_cvtps_pd(d), &e)) { sum = exp_shifted_scalar(x + i, 4, m, sum); continue; }
+        _mm_storeu_ps(x + i, _mm256_cvtpd_ps(e));
+        sum += x[i]; sum += x[i + 1]; sum += x[i + 2]; sum += x[i + 3];
+    }
+    return exp_shifted_scalar(x + i, n - i, m, sum);
+}
+
 #ifdef __clang__
 #pragma clang attribute pop
 #else
@@ -123,6 +146,14 @@ float vamos_sum_exp_shifted(const float *x, int64_t n, float m) {
     if (isa == VAMOS_ISA_AVX2 || isa == VAMOS_ISA_AVX512) return sum_exp_avx2(x, n, m);
 #endif
     return sum_exp_scalar(x, n, m, 0.0f);
+}
+
+float vamos_exp_shifted(float *x, int64_t n, float m) {
+#if defined(__x86_64__)
+    const int isa = vamos_isa_current();
+    if (isa == VAMOS_ISA_AVX2 || isa == VAMOS_ISA_AVX512) return exp_shifted_avx2(x, n, m);
+#endif
+    return exp_shifted_scalar(x, n, m, 0.0f);
 }
 
 void vamos_swish(float *x, int64_t n) {

@@ -96,6 +96,14 @@ final class KernelTests: XCTestCase {
                 try Kernels.use(isa)
                 let got = x.withUnsafeBufferPointer { vamos_sum_exp_shifted($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, Int64(x.count), m) }
                 XCTAssertTrue(got.bitPattern == expected.bitPattern || (got.isNaN && expected.isNaN), "\(isa) n=\(x.count): \(got) vs \(expected)")
+                // softmax's variant stores the exps too
+                var y = x
+                let stored = y.withUnsafeMutableBufferPointer { vamos_exp_shifted($0.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!, Int64(x.count), m) }
+                XCTAssertTrue(stored.bitPattern == expected.bitPattern || (stored.isNaN && expected.isNaN), "\(isa) n=\(x.count)")
+                for (a, b) in zip(x, y) {
+                    let e = vamos_expf(a - m)
+                    XCTAssertTrue(b.bitPattern == e.bitPattern || (b.isNaN && e.isNaN), "\(isa): exp(\(a) − \(m))")
+                }
             }
         }
     }

@@ -14,10 +14,14 @@ public func softmaxRows<T: Scalar>(_ x: inout [T], rows: Int, n: Int) {
                 continue
             }
             var sum: T = 0
-            for j in 0..<n {
-                let e = T.exp(row[j] - m)
-                row[j] = e
-                sum += e
+            if T.self == Float.self {  // the same loop in C, the exps several at a time (same bits)
+                sum = T(row.withMemoryRebound(to: Float.self, capacity: n) { vamos_exp_shifted($0, Int64(n), Float(m)) })
+            } else {
+                for j in 0..<n {
+                    let e = T.exp(row[j] - m)
+                    row[j] = e
+                    sum += e
+                }
             }
             let inv = 1 / sum
             for j in 0..<n { row[j] *= inv }
