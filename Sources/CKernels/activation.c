@@ -15,13 +15,8 @@ static void swish_scalar(float *x, int64_t n) {
     for (int64_t i = 0; i < n; i++) x[i] = x[i] / (1.0f + vamos_expf(-x[i]));
 }
 
-// Σ_i (float)exp(x[i] − m), added one element after another onto `sum` (log-softmax's normalizer).
-static float sum_exp_scalar(const float *x, int64_t n, float m, float sum) {
-    for (int64_t i = 0; i < n; i++) sum += vamos_expf(x[i] - m);
-    return sum;
-}
-
-// x[i] = (float)exp(x[i] − m) in place, returning their sum added one after another (softmax).
+// x[i] = (float)exp(x[i] − m) in place, returning their sum added one after another onto `sum`
+// (softmax's and log-softmax's normalizer).
 static float exp_shifted_scalar(float *x, int64_t n, float m, float sum) {
     for (int64_t i = 0; i < n; i++) {
         const float e = vamos_expf(x[i] - m);
@@ -106,20 +101,6 @@ static void swish_avx2(float *x, int64_t n) {
 
 // The exps four at a time, the sum still one element after another (the same order, so the same
 // bits as the scalar loop).
-static float sum_exp_avx2(const float *x, int64_t n, float m) {
-    float sum = 0.0f;
-    int64_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const __m128 d = _mm_sub_ps(_mm_loadu_ps(x + i), _mm_set1_ps(m));               // x − m in float
-        __m256d e;
-        if (!exp4(_mm256_cvtps_pd(d), &e)) { sum = sum_exp_scalar(x + i, 4, m, sum); continue; }
-        float ef[4];
-        _mm_storeu_ps(ef, _mm256_cvtpd_ps(e));                                           // (float)exp(x − m)
-        sum += ef[0]; sum += ef[1]; sum += ef[2]; sum += ef[3];
-    }
-    return sum_exp_scalar(x + i, n - i, m, sum);
-}
-
 static float exp_shifted_avx2(float *x, int64_t n, float m) {
     float sum = 0.0f;
     int64_t i = 0;
@@ -139,14 +120,6 @@ static float exp_shifted_avx2(float *x, int64_t n, float m) {
 #pragma GCC pop_options
 #endif
 #endif
-
-float vamos_sum_exp_shifted(const float *x, int64_t n, float m) {
-#if defined(__x86_64__)
-    const int isa = vamos_isa_current();
-    if (isa == VAMOS_ISA_AVX2 || isa == VAMOS_ISA_AVX512) return sum_exp_avx2(x, n, m);
-#endif
-    return sum_exp_scalar(x, n, m, 0.0f);
-}
 
 float vamos_exp_shifted(float *x, int64_t n, float m) {
 #if defined(__x86_64__)

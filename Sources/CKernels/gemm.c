@@ -51,7 +51,7 @@ void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda
     const double work = (double)M * (double)N * (double)(K > 0 ? K : 1);
     const double weight_bytes = (double)N * (double)K * (double)vamos_dtype_size(b_dtype);
     const double min_work = (double)vamos_parallel_min_get();
-    if (threads <= 1 || (work < min_work && weight_bytes < 2.0 * min_work) || work < 1.0) {
+    if (threads <= 1 || (work < min_work && weight_bytes < 2.0 * min_work)) {
         block(&g, 0, M, 0, N);
         return;
     }

@@ -91,10 +91,8 @@ float vamos_sdot(const float *a, const float *b, int64_t K);
 
 /// x[i] = x[i] / (1 + vamos_expf(-x[i])) (swish), in place: the same bits in every variant.
 void vamos_swish(float *x, int64_t n);
-/// Σ_i vamos_expf(x[i] − m) in float, added in order i = 0, 1, …: the same bits in every variant
-/// (the AVX2 one computes the exps four at a time).
-float vamos_sum_exp_shifted(const float *x, int64_t n, float m);
-/// x[i] = vamos_expf(x[i] − m) in place; returns their sum in float, added in order (softmax).
+/// x[i] = vamos_expf(x[i] − m) in place; returns their sum in float, added in order i = 0, 1, …
+/// (softmax, log-softmax): the same bits in every variant (AVX2 computes the exps four at a time).
 float vamos_exp_shifted(float *x, int64_t n, float m);
 /// x[i] = x[i] < 0 ? 0 : x[i] (relu; −0 stays −0), in place.
 void vamos_relu_f32(float *x, int64_t n);

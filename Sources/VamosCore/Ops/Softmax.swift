@@ -36,8 +36,13 @@ public func logSoftmax(_ x: [Float]) -> [Float] {
     var m = -Float.infinity
     for v in x where v > m { m = v }
     guard m > -.infinity else { return x }
-    // Σ exp(x − m), in order (the kernel computes the exps several at a time, the same bits).
-    let sum = x.withUnsafeBufferPointer { vamos_sum_exp_shifted($0.baseAddress!, Int64($0.count), m) }
+    // Σ exp(x − m) in order, the exps computed into the output buffer (several at a time, the same
+    // bits), which then receives the log-probabilities.
+    var out = x
+    let sum = out.withUnsafeMutableBufferPointer { vamos_exp_shifted($0.baseAddress!, Int64($0.count), m) }
     let logSum = vamos_logf(sum)
-    return x.map { ($0 - m) - logSum }
+    out.withUnsafeMutableBufferPointer { o in
+        for i in o.indices { o[i] = (x[i] - m) - logSum }
+    }
+    return out
 }
