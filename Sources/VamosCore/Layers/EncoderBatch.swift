@@ -6,19 +6,12 @@
 extension EncoderLayer {
     /// x: the packed rows of sentences of `lengths` rows each → the same rows after this layer.
     public func forward(packed x: [Float], lengths: [Int]) -> [Float] {
-        let C = selfAttention.dModel
         let attn = residual(x, placement: placement, norm: selfAttentionNorm) { h in
             let q = selfAttention.q.forward(h), k = selfAttention.k.forward(h), v = selfAttention.v.forward(h)
-            var z = [Float]()
-            z.reserveCapacity(h.count)
-            var row = 0
-            for T in lengths {
-                let r = (row * C)..<((row + T) * C)
-                let a = attentionForward(q: Array(q[r]), k: Array(k[r]), v: Array(v[r]), dModel: C,
-                                         heads: selfAttention.heads, similarity: selfAttention.similarity, causal: false)
-                z.append(contentsOf: a.z)
-                row += T
-            }
+            var start = 0
+            let rows = lengths.map { T -> Range<Int> in defer { start += T }; return start..<(start + T) }
+            let z = selfAttention.attendSequences(q: q, k: k, v: v, queries: rows, keys: rows, validKeys: nil,
+                                                  causal: false, keep: false).z
             return selfAttention.project(z)
         }
         guard let feedForward else { return attn.stream }

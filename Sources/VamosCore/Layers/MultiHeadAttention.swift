@@ -77,26 +77,42 @@ extension MultiHeadAttention {
     /// once over all rows; the attention proper (`attentionForward`) per sequence, one per task.
     public func forward(batch B: Int, _ h: [V], memory: [V], validKeys: [Int], causal: Bool, keep: Bool)
         -> (y: [V], cache: Cache?) {
-        let C = dModel, H = heads
+        let C = dModel
         let q = self.q.forward(h), k = self.k.forward(memory), v = self.v.forward(memory)
         let Tq = h.count / C / B, Tk = memory.count / C / B
-        var found = [AttentionActivations<V>?](repeating: nil, count: B)
-        var z = [V](repeating: 0, count: h.count)                          // [B·Tq, C]
+        let (z, acts) = attendSequences(q: q, k: k, v: v, queries: (0..<B).map { ($0 * Tq)..<(($0 + 1) * Tq) },
+                                        keys: (0..<B).map { ($0 * Tk)..<(($0 + 1) * Tk) }, validKeys: validKeys,
+                                        causal: causal, keep: keep)
+        let za = ablate(z)                                                  // the output projection's input
+        let y = out.forward(za)                                             // [B·Tq, C]
+        return (y, keep ? Cache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: za) : nil)
+    }
+
+    /// The attention proper (`attentionForward`) of sequences whose rows lie side by side: sequence
+    /// s's queries are rows `queries[s]` of q [rows, C], its keys and values rows `keys[s]` of k, v
+    /// (its first `validKeys[s]` keys unmasked; all when nil). One sequence per task; z has each
+    /// sequence's rows where its queries are, so every sequence gets the bits it gets alone. With
+    /// `keep`, also each sequence's activations (for the backward pass).
+    func attendSequences(q: [V], k: [V], v: [V], queries: [Range<Int>], keys: [Range<Int>], validKeys: [Int]?,
+                         causal: Bool, keep: Bool) -> (z: [V], activations: [AttentionActivations<V>]) {
+        let C = dModel, H = heads, S = queries.count
+        var found = [AttentionActivations<V>?](repeating: nil, count: keep ? S : 0)
+        var z = [V](repeating: 0, count: q.count)                         // [rows, C]
         found.withUnsafeMutableBufferPointer { acts in
             z.withUnsafeMutableBufferPointer { zp in
-                parallelFor(B) { b in  // each sequence writes its own slot and rows of z
-                    let a = attentionForward(q: Array(q[(b * Tq * C)..<((b + 1) * Tq * C)]),
-                                             k: Array(k[(b * Tk * C)..<((b + 1) * Tk * C)]),
-                                             v: Array(v[(b * Tk * C)..<((b + 1) * Tk * C)]),
-                                             dModel: C, heads: H, similarity: similarity, causal: causal, validKeys: validKeys[b])
-                    for i in 0..<(Tq * C) { zp[b * Tq * C + i] = a.z[i] }
-                    acts[b] = a
+                parallelFor(S) { s in  // each sequence writes its own rows of z (and its own slot)
+                    let qr = queries[s], kr = keys[s]
+                    let a = attentionForward(q: Array(q[(qr.lowerBound * C)..<(qr.upperBound * C)]),
+                                             k: Array(k[(kr.lowerBound * C)..<(kr.upperBound * C)]),
+                                             v: Array(v[(kr.lowerBound * C)..<(kr.upperBound * C)]),
+                                             dModel: C, heads: H, similarity: similarity, causal: causal,
+                                             validKeys: validKeys?[s])
+                    for i in 0..<a.z.count { zp[qr.lowerBound * C + i] = a.z[i] }
+                    if keep { acts[s] = a }
                 }
             }
         }
-        let za = ablate(z)                                                  // the output projection's input
-        let y = out.forward(za)                                             // [B·Tq, C]
-        return (y, keep ? Cache(hq: h, hkv: memory, k: k, v: v, acts: found.map { $0! }, z: za) : nil)
+        return (z, found.map { $0! })
     }
 }
 
