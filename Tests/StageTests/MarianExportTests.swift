@@ -14,6 +14,21 @@ final class MarianExportTests: XCTestCase {
         return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }
 
+    /// `train` for a few steps on a d_model-8 architecture with `keys` added (a JSON fragment); the
+    /// run's result and its output directory.
+    func trainTiny(_ keys: String, in dir: URL, name: String, steps: Int) throws -> (RunResult, String) {
+        let corpus = Paths.root.appendingPathComponent("Tests/Fixtures/train/corpus.tsv").path
+        let config = dir.appendingPathComponent("\(name).json").path
+        try (#"{"d_model": 8, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2, "decoder_attention_heads": 2, "encoder_ffn_dim": 8, "decoder_ffn_dim": 8, "max_position_embeddings": 8, "# + keys + "}")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent(name).path
+        return (try runProcess("train", ["--corpus", corpus, "--config", config, "--out", out, "--steps", "\(steps)", "--quiet"]), out)
+    }
+
+    func readJSON(_ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+    }
+
     func testTrainedMarianModelsComputeWhatTransformersComputes() throws {
         for name in ["marian-relu", "marian-swish"] {
             let f = try fixture(name)
@@ -67,22 +82,14 @@ final class MarianExportTests: XCTestCase {
     /// A config Marian cannot express stays a Vamos model; asking for "marian" then is an error naming why.
     func testOtherConfigsStayVamosModels() throws {
         let dir = try temporaryDirectory()
-        let corpus = Paths.root.appendingPathComponent("Tests/Fixtures/train/corpus.tsv").path
-        let pre = dir.appendingPathComponent("pre.json").path
-        try #"{"d_model": 8, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2, "decoder_attention_heads": 2, "encoder_ffn_dim": 8, "decoder_ffn_dim": 8, "max_position_embeddings": 8, "layer_norm": "pre"}"#
-            .write(toFile: pre, atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("m").path
-        let r = try runProcess("train", ["--corpus", corpus, "--config", pre, "--out", out, "--steps", "2", "--quiet"])
+        let (r, out) = try trainTiny(#""layer_norm": "pre""#, in: dir, name: "m", steps: 2)
         XCTAssertEqual(r.status, 0, r.err)
-        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/config.json"))) as! [String: Any]
+        let config = try readJSON(out + "/config.json")
         XCTAssertEqual(config["model_type"] as? String, "vamos")
         XCTAssertNil(config["pad_token_id"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/generation_config.json"))
 
-        let forced = dir.appendingPathComponent("forced.json").path
-        try #"{"model_type": "marian", "d_model": 8, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2, "decoder_attention_heads": 2, "encoder_ffn_dim": 8, "decoder_ffn_dim": 8, "max_position_embeddings": 8, "layer_norm": "pre", "similarity": "cosine"}"#
-            .write(toFile: forced, atomically: true, encoding: .utf8)
-        let e = try runProcess("train", ["--corpus", corpus, "--config", forced, "--out", dir.appendingPathComponent("f").path, "--steps", "2", "--quiet"])
+        let (e, _) = try trainTiny(#""model_type": "marian", "layer_norm": "pre", "similarity": "cosine""#, in: dir, name: "f", steps: 2)
         assertStageError(e, stage: "train", mentions: ["MarianMTModel cannot express", "layer_norm \"pre\"", "similarity \"cosine\""])
     }
 
@@ -90,18 +97,14 @@ final class MarianExportTests: XCTestCase {
     /// max_position_embeddings ids after the start token (generate() would index past the table).
     func testGenerationLengthIsDecodesLimit() throws {
         let dir = try temporaryDirectory()
-        let corpus = Paths.root.appendingPathComponent("Tests/Fixtures/train/corpus.tsv").path
         for (maxLength, expected) in [(nil, 9), (5, 5), (40, 9)] as [(Int?, Int)] {
-            let config = dir.appendingPathComponent("c\(expected).json").path
             let extra = maxLength.map { ", \"max_length\": \($0)" } ?? ""
-            try (#"{"d_model": 8, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2, "decoder_attention_heads": 2, "encoder_ffn_dim": 8, "decoder_ffn_dim": 8, "max_position_embeddings": 8, "positional_encoding": "sinusoidal_halves", "layer_norm": "post""# + extra + "}")
-                .write(toFile: config, atomically: true, encoding: .utf8)
-            let out = dir.appendingPathComponent("m\(maxLength ?? 0)").path
-            let r = try runProcess("train", ["--corpus", corpus, "--config", config, "--out", out, "--steps", "1", "--quiet"])
+            let (r, out) = try trainTiny(#""positional_encoding": "sinusoidal_halves", "layer_norm": "post""# + extra,
+                                         in: dir, name: "m\(maxLength ?? 0)", steps: 1)
             XCTAssertEqual(r.status, 0, r.err)
-            let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/config.json"))) as! [String: Any]
+            let written = try readJSON(out + "/config.json")
             XCTAssertEqual(written["model_type"] as? String, "marian")
-            let generation = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/generation_config.json"))) as! [String: Any]
+            let generation = try readJSON(out + "/generation_config.json")
             XCTAssertEqual(generation["max_length"] as? Int, expected, "max_length \(maxLength.map(String.init) ?? "absent"), max_position_embeddings 8")
         }
     }
