@@ -2,7 +2,8 @@
 // defines: VT (a vector of VLANES floats), NV (= 16 / VLANES vectors hold the 16 canonical lanes),
 // VZERO(), VLOADA(p), VLOADB_F32(p), VLOADB_BF16(p), VLOADB_F16(p), VFMA(acc, a, b) (= fma(a, b, acc)
 // per lane), REDUCE16(acc) (the fixed tree over acc[NV]), TILE_MR × TILE_NR (the tile for many rows),
-// GEMV_NR (the tile for one row) and BLOCK_NAME.
+// GEMV_NR (the tile for one row) and BLOCK_NAME; optionally STORE_TILE_4x4(g, acc, i, j), which
+// finishes a full 4 × 4 tile with the same operations as REDUCE16 and the scalar epilogue below.
 #include <string.h>
 
 
@@ -73,6 +74,9 @@ static inline __attribute__((always_inline)) void tile(const vamos_gemm_args *g,
         }
         tile_block(acc, tap, tbp, 0, mr, nr, dt);
     }
+#ifdef STORE_TILE_4x4
+    if (mr == 4 && nr == 4) { STORE_TILE_4x4(g, acc, i, j); return; }
+#endif
     for (int a = 0; a < mr; a++) {
         float *c = g->C + (i + a) * g->ldc + j;
         for (int b = 0; b < nr; b++) {

@@ -75,8 +75,42 @@ final class KernelTests: XCTestCase {
                         }
                         XCTAssertEqual(C.map(\.bitPattern), expected.map(\.bitPattern),
                                        "\(isa) \(threads) threads \(dtype) [\(M),\(K)]·[\(N),\(K)]ᵀ")
+                        // Accumulating into a C with a row stride of its own: C = C + v, the cells
+                        // past each row untouched.
+                        let ldc = N + 3
+                        let old = random(M * ldc)
+                        var D = old
+                        func accumulate(_ p: UnsafeRawPointer) {
+                            vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), p, dtype.rawValue, Int64(K), bias, &D, Int64(ldc), 1)
+                        }
+                        switch stored {
+                        case let s as [Float]: s.withUnsafeBytes { accumulate($0.baseAddress!) }
+                        case let s as [UInt16]: s.withUnsafeBytes { accumulate($0.baseAddress!) }
+                        default: XCTFail("type")
+                        }
+                        var expectedD = old
+                        for i in 0..<M { for j in 0..<N { expectedD[i * ldc + j] = old[i * ldc + j] + expected[i * N + j] } }
+                        XCTAssertEqual(D.map(\.bitPattern), expectedD.map(\.bitPattern),
+                                       "accumulate: \(isa) \(threads) threads \(dtype) [\(M),\(K)]·[\(N),\(K)]ᵀ")
                     }
                 }
+            }
+        }
+    }
+
+    /// A product that overflows float32 (one cell of a full tile, of an edge tile, of one row) raises
+    /// the flag the stages turn into an error; finite products leave it down.
+    func testOverflowIsNotedInEveryTileShape() throws {
+        for isa in Kernels.ISA.allCases.filter(\.isSupported) {
+            try Kernels.use(isa)
+            for (M, N, K, bad) in [(8, 8, 32, 9), (5, 7, 32, 34), (1, 9, 32, 5), (8, 8, 32, -1)] {
+                var A = [Float](repeating: 1, count: M * K)
+                let B = [Float](repeating: 1, count: N * K)
+                if bad >= 0 { A[(bad / N) * K] = 3e38; A[(bad / N) * K + 16] = 3e38 }
+                var C = [Float](repeating: 0, count: M * N)
+                _ = Kernels.takeOverflow()
+                vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), B, 0, Int64(K), nil, &C, Int64(N), 0)
+                XCTAssertEqual(Kernels.takeOverflow(), bad >= 0, "\(isa) [\(M),\(K)]·[\(N),\(K)]ᵀ cell \(bad)")
             }
         }
     }
