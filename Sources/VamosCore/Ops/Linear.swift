@@ -44,11 +44,17 @@ public struct Linear: Sendable {
 /// Linear forward on raw parameters: y[N, out] = x[N, in] · W[out, in]ᵀ + b.
 public func linearForward<T: Scalar>(_ x: [T], weight: [T], bias: [T]?, in inFeatures: Int, out outFeatures: Int) -> [T] {
     let rows = x.count / inFeatures
-    var y = matmul(x, weight, M: rows, N: outFeatures, K: inFeatures, transposeB: true)
-    if let bias {
-        bias.withUnsafeBufferPointer { b in
-            y.withUnsafeMutableBufferPointer { y in
-                for r in 0..<rows { for j in 0..<outFeatures { y[r * outFeatures + j] += b[j] } }
+    guard let bias, rows > 0, inFeatures > 0 else {
+        var y = matmul(x, weight, M: rows, N: outFeatures, K: inFeatures, transposeB: true)
+        if let bias { for r in 0..<rows { for j in 0..<outFeatures { y[r * outFeatures + j] += bias[j] } } }
+        return y
+    }
+    precondition(weight.count == outFeatures * inFeatures && bias.count == outFeatures)
+    var y = [T](repeating: 0, count: rows * outFeatures)
+    x.withUnsafeBufferPointer { xp in
+        weight.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { bp in
+                y.withUnsafeMutableBufferPointer { T.linear(M: rows, N: outFeatures, K: inFeatures, A: xp.baseAddress!, B: wp.baseAddress!, bias: bp.baseAddress!, C: $0.baseAddress!) }
             }
         }
     }

@@ -9,6 +9,10 @@ public protocol Scalar: BinaryFloatingPoint, Sendable {
     static func gemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int,
                      A: UnsafePointer<Self>, lda: Int, B: UnsafePointer<Self>, ldb: Int,
                      beta: Self, C: UnsafeMutablePointer<Self>, ldc: Int)
+    /// C[M, N] = A[M, K] · B[N, K]ᵀ + bias[N]: each element the canonical dot product, then + bias
+    /// (the same two roundings as the product followed by a separate bias addition).
+    static func linear(M: Int, N: Int, K: Int, A: UnsafePointer<Self>, B: UnsafePointer<Self>,
+                       bias: UnsafePointer<Self>, C: UnsafeMutablePointer<Self>)
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func erf(_ x: Self) -> Self
@@ -21,6 +25,11 @@ extension Float: Scalar {
                             B: UnsafePointer<Float>, ldb: Int, beta: Float, C: UnsafeMutablePointer<Float>, ldc: Int) {
         vamos_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int64(M), Int64(N), Int64(K), A, Int64(lda), B, Int64(ldb),
                     C, Int64(ldc), beta == 0 ? 0 : 1)
+    }
+    @inline(__always)
+    public static func linear(M: Int, N: Int, K: Int, A: UnsafePointer<Float>, B: UnsafePointer<Float>,
+                              bias: UnsafePointer<Float>, C: UnsafeMutablePointer<Float>) {
+        vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), B, Int32(VAMOS_DTYPE_F32), Int64(K), bias, C, Int64(N), 0)
     }
     // Vamos' own elementary functions (Sources/CKernels/vamos_math.c): the same bits on every machine.
     @inline(__always) public static func exp(_ x: Float) -> Float { vamos_expf(x) }
@@ -35,6 +44,11 @@ extension Double: Scalar {
                             B: UnsafePointer<Double>, ldb: Int, beta: Double, C: UnsafeMutablePointer<Double>, ldc: Int) {
         vamos_dgemm(transA ? 1 : 0, transB ? 1 : 0, Int64(M), Int64(N), Int64(K), A, Int64(lda), B, Int64(ldb),
                     C, Int64(ldc), beta == 0 ? 0 : 1)
+    }
+    public static func linear(M: Int, N: Int, K: Int, A: UnsafePointer<Double>, B: UnsafePointer<Double>,
+                              bias: UnsafePointer<Double>, C: UnsafeMutablePointer<Double>) {
+        gemm(transA: false, transB: true, M: M, N: N, K: K, A: A, lda: K, B: B, ldb: K, beta: 0, C: C, ldc: N)
+        for r in 0..<M { for j in 0..<N { C[r * N + j] += bias[j] } }
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { vamos_exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { vamos_log(x) }
