@@ -83,7 +83,7 @@ public struct DecodeStage {
             }
             return ids
         }
-        var ids = try text.split(whereSeparator: { $0.isWhitespace }).map { word -> Int in
+        var ids = try text.split(whereSeparator: isWordSeparator).map { word -> Int in
             if let id = vocab.id(of: String(word)) { return id }
             if let unk = vocab.unknownID { return unk }
             throw VamosError("--force: unknown word '\(word)': not in the target vocabulary of model '\(model.name)' (\(vocab.count) words, no <unk>)")

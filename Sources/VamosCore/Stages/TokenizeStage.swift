@@ -24,7 +24,7 @@ public struct TokenizeStage {
             return (document(text: text, tokens: encoding.ids.map { vocab[$0] }, ids: encoding.ids,
                              unknown: Array(zip(encoding.unknownPositions, encoding.unknown))), encoding.unknown)
         }
-        let words = (lowercase ? text.lowercased() : text).split(whereSeparator: { $0.isWhitespace })
+        let words = (lowercase ? text.lowercased() : text).split(whereSeparator: isWordSeparator)
             .flatMap { Punctuation.split(String($0)) { vocab.id(of: $0) != nil } }
         var tokens: [String] = [], ids: [Int] = [], unknown: [String] = [], positions: [Int] = []
         for word in words {
