@@ -115,6 +115,29 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// The AdamW step in C is Optimizer.swift's formula, operation by operation, with and without
+    /// weight decay (tiny, zero and negative-zero gradients included).
+    func testAdamWStepIsTheFormula() {
+        let n = 1003
+        for decay: Float in [0, 0.01] {
+            var w = random(n), m = random(n).map { $0 * 0.1 }, v = random(n).map { abs($0) * 0.01 }
+            var g = random(n)
+            g[0] = 0; g[1] = -0.0; g[2] = 1e-30; m[1] = 0; v[1] = 0
+            let (lr, b1, b2, c1, c2, eps): (Float, Float, Float, Float, Float, Float) = (1e-3, 0.9, 0.98, 0.19, 0.0396, 1e-9)
+            var we = w, me = m, ve = v
+            for i in 0..<n {
+                me[i] = b1 * me[i] + (1 - b1) * g[i]
+                ve[i] = b2 * ve[i] + (1 - b2) * g[i] * g[i]
+                let update = (me[i] / c1) / ((ve[i] / c2).squareRoot() + eps)
+                we[i] -= lr * (update + (decay > 0 ? decay * we[i] : 0))
+            }
+            vamos_adamw_f32(&w, g, &m, &v, Int64(n), lr, b1, b2, c1, c2, eps, decay)
+            XCTAssertEqual(w.map(\.bitPattern), we.map(\.bitPattern), "decay \(decay)")
+            XCTAssertEqual(m.map(\.bitPattern), me.map(\.bitPattern))
+            XCTAssertEqual(v.map(\.bitPattern), ve.map(\.bitPattern))
+        }
+    }
+
     /// softmax's and log-softmax's exps and Σ exp(x − m) are, in every variant, the scalar loop's bits: the exps of
     /// ordinary, far-negative (subnormal and zero results), −∞ and NaN entries, any length.
     func testSumOfShiftedExpsIsTheScalarLoop() throws {

@@ -101,6 +101,12 @@ void vamos_relu_f64(double *x, int64_t n);
 void vamos_relu_backward_f32(float *dx, const float *x, int64_t n);
 void vamos_relu_backward_f64(double *dx, const double *x, int64_t n);
 
+/// One AdamW step on n float32 parameters (Optimizer.swift states the formula and the order):
+/// m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g·g;  u = (m / c1) / (√(v / c2) + ε);
+/// w = w − lr·(u + λ·w), with λ = `decay` (0: no weight decay, u + 0).
+void vamos_adamw_f32(float *w, const float *g, float *m, float *v, int64_t n,
+                     float lr, float beta1, float beta2, float c1, float c2, float eps, float decay);
+
 /// Row `row` of a [rows, cols] matrix of element type `dtype`, widened to float32 into `out`.
 void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out);
 

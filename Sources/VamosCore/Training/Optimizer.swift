@@ -6,6 +6,9 @@ import Foundation
 ///     m = β1·m + (1 − β1)·g,   v = β2·v + (1 − β2)·g²
 ///     θ = θ − lr·( m̂ / (√v̂ + ε) + λ·θ )      m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ); λ = 0 for Adam
 ///
+/// in float32, each operation rounded in the order m, v, (m/c1) / (√(v/c2) + ε), θ − lr·(u + λ·θ)
+/// with c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ (`vamos_adamw_f32`).
+///
 /// Weight decay (λ) is not applied to biases, layer-norm parameters or embeddings.
 public final class AdamW {
     public var beta1: Float = 0.9
@@ -34,17 +37,14 @@ public final class AdamW {
             let g = p.grads[name]!
             var mm = m.removeValue(forKey: name)!, vv = v.removeValue(forKey: name)!
             var w = p.values.removeValue(forKey: name)!
-            let (b1, b2, eps, wd) = (beta1, beta2, eps, weightDecay)
+            let decay = decays ? weightDecay : 0
             g.withUnsafeBufferPointer { g in
                 mm.withUnsafeMutableBufferPointer { m in
                     vv.withUnsafeMutableBufferPointer { v in
                         w.withUnsafeMutableBufferPointer { w in
-                            for i in w.indices {  // each operation correctly rounded, in this order
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                let update = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                                w[i] -= lr * (update + (decays ? wd * w[i] : 0))
-                            }
+                            // Sources/CKernels/optimizer.c: each operation correctly rounded, in the order above.
+                            vamos_adamw_f32(w.baseAddress, g.baseAddress, m.baseAddress, v.baseAddress, Int64(w.count),
+                                            lr, beta1, beta2, c1, c2, eps, decay)
                         }
                     }
                 }
