@@ -115,6 +115,17 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// parallelBlocks visits every index once, whatever the count and the number of blocks.
+    func testParallelBlocksVisitEveryIndexOnce() {
+        for count in [0, 1, 2, 7, 8, 9, 17, 23, 100, 1001] {
+            for work in [0, parallelBlockWork] {
+                var seen = [Int](repeating: 0, count: count)
+                seen.withUnsafeMutableBufferPointer { seen in parallelBlocks(count, work: work) { seen[$0] += 1 } }
+                XCTAssertEqual(seen, [Int](repeating: 1, count: count), "count \(count) work \(work)")
+            }
+        }
+    }
+
     /// The AdamW step in C is Optimizer.swift's formula, operation by operation, with and without
     /// weight decay (tiny, zero and negative-zero gradients included).
     func testAdamWStepIsTheFormula() {

@@ -47,7 +47,7 @@ public func layerNormForward<T: Scalar>(_ x: [T], gamma: [T], beta: [T], eps: T)
     // Buffer pointers: the same operations in the same order as indexing, without its checks.
     x.withUnsafeBufferPointer { x in gamma.withUnsafeBufferPointer { gamma in beta.withUnsafeBufferPointer { beta in
     y.withUnsafeMutableBufferPointer { y in xhat.withUnsafeMutableBufferPointer { xhat in rstd.withUnsafeMutableBufferPointer { rstd in
-        for r in 0..<rows {
+        parallelBlocks(rows, work: rows * C) { r in
             let base = r * C
             var mean: Double = 0
             for j in 0..<C { mean += Double(x[base + j]) }
@@ -77,21 +77,32 @@ public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [
     dy.withUnsafeBufferPointer { dy in xhat.withUnsafeBufferPointer { xhat in rstd.withUnsafeBufferPointer { rstd in
     gamma.withUnsafeBufferPointer { gamma in dGamma.withUnsafeMutableBufferPointer { dGamma in
     dBeta.withUnsafeMutableBufferPointer { dBeta in dx.withUnsafeMutableBufferPointer { dx in
-        for r in 0..<rows {
+        parallelBlocks(rows, work: rows * C) { r in  // dx: rows are independent
             let base = r * C
             var meanG: T = 0, meanGX: T = 0
             for j in 0..<C {
                 let g = dy[base + j] * gamma[j]
                 meanG += g
                 meanGX += g * xhat[base + j]
-                dGamma[j] += dy[base + j] * xhat[base + j]
-                dBeta[j] += dy[base + j]
             }
             meanG /= T(C)
             meanGX /= T(C)
             for j in 0..<C {
                 let g = dy[base + j] * gamma[j]
                 dx[base + j] = rstd[r] * (g - meanG - xhat[base + j] * meanGX)
+            }
+        }
+        // dγ, dβ: each column's sum in row order; blocks of columns on the threads.
+        let columnBlocks = rows * C >= parallelBlockWork ? max(1, min(C / 16, 8)) : 1
+        let per = (C + columnBlocks - 1) / columnBlocks
+        parallelFor(columnBlocks) { b in
+            let j0 = min(C, b * per), j1 = min(C, j0 + per)
+            for r in 0..<rows {
+                let base = r * C
+                for j in j0..<j1 {
+                    dGamma[j] += dy[base + j] * xhat[base + j]
+                    dBeta[j] += dy[base + j]
+                }
             }
         }
     } } } } } } }

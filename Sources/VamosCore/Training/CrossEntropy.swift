@@ -12,27 +12,35 @@ public func crossEntropyForwardBackward<T: Scalar>(logits: [T], labels: [Int], v
     let n = labels.filter { $0 >= 0 }.count
     guard n > 0 else { return (0, [T](repeating: 0, count: logits.count)) }
     var d = [T](repeating: 0, count: logits.count)
-    var total: Double = 0
+    var rowLoss = [Double](repeating: 0, count: labels.count)
     let inv = 1 / T(n)
-    for (r, label) in labels.enumerated() where label >= 0 {
-        let base = r * V
-        var m = -T.infinity
-        for j in 0..<V { m = max(m, logits[base + j]) }
-        var sum: Double = 0
-        for j in 0..<V { sum += vamos_exp(Double(logits[base + j] - m)) }
-        let lse = Double(m) + vamos_log(sum)
-        var rowLoss = (1 - Double(eps)) * (lse - Double(logits[base + label]))
-        if eps > 0 {
-            var meanLogit: Double = 0
-            for j in 0..<V { meanLogit += Double(logits[base + j]) }
-            rowLoss += Double(eps) * (lse - meanLogit / Double(V))
+    // Rows are independent: blocks of rows on the kernels' threads, each writing its own rows of
+    // dlogits and its own row loss; the losses are then added in row order (the same bits for any split).
+    logits.withUnsafeBufferPointer { logits in d.withUnsafeMutableBufferPointer { d in rowLoss.withUnsafeMutableBufferPointer { rowLoss in
+        parallelBlocks(labels.count, work: logits.count) { r in
+            if labels[r] >= 0 {
+                let label = labels[r], base = r * V
+                var m = -T.infinity
+                for j in 0..<V { m = max(m, logits[base + j]) }
+                var sum: Double = 0
+                for j in 0..<V { sum += vamos_exp(Double(logits[base + j] - m)) }
+                let lse = Double(m) + vamos_log(sum)
+                var loss = (1 - Double(eps)) * (lse - Double(logits[base + label]))
+                if eps > 0 {
+                    var meanLogit: Double = 0
+                    for j in 0..<V { meanLogit += Double(logits[base + j]) }
+                    loss += Double(eps) * (lse - meanLogit / Double(V))
+                }
+                rowLoss[r] = loss
+                for j in 0..<V {
+                    let p = T(vamos_exp(Double(logits[base + j]) - lse))
+                    let q = (j == label ? 1 - eps : 0) + eps / T(V)
+                    d[base + j] = (p - q) * inv
+                }
+            }
         }
-        total += rowLoss
-        for j in 0..<V {
-            let p = T(vamos_exp(Double(logits[base + j]) - lse))
-            let q = (j == label ? 1 - eps : 0) + eps / T(V)
-            d[base + j] = (p - q) * inv
-        }
-    }
+    } } }
+    var total: Double = 0
+    for (r, label) in labels.enumerated() where label >= 0 { total += rowLoss[r] }
     return (total / Double(n), d)
 }
