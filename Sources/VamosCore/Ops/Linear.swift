@@ -50,28 +50,34 @@ public func linearForward<T: Scalar>(_ x: [T], weight: [T], bias: [T]?, in inFea
         return y
     }
     precondition(weight.count == outFeatures * inFeatures && bias.count == outFeatures)
-    var y = [T](repeating: 0, count: rows * outFeatures)
-    x.withUnsafeBufferPointer { xp in
-        weight.withUnsafeBufferPointer { wp in
-            bias.withUnsafeBufferPointer { bp in
-                y.withUnsafeMutableBufferPointer { T.linear(M: rows, N: outFeatures, K: inFeatures, A: xp.baseAddress!, B: wp.baseAddress!, bias: bp.baseAddress!, C: $0.baseAddress!) }
+    return [T](unsafeUninitializedCapacity: rows * outFeatures) { y, count in  // every element written
+        x.withUnsafeBufferPointer { xp in
+            weight.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    T.linear(M: rows, N: outFeatures, K: inFeatures, A: xp.baseAddress!, B: wp.baseAddress!, bias: bp.baseAddress!, C: y.baseAddress!)
+                }
             }
         }
+        count = rows * outFeatures
     }
-    return y
 }
 
 /// Linear backward:  dx = dy · W,   dW += dyᵀ · x,   db += Σ_rows dy.
 public func linearBackward<T: Scalar>(dy: [T], x: [T], weight: [T], in inFeatures: Int, out outFeatures: Int,
                                       dWeight: inout [T], dBias: UnsafeMutableBufferPointer<T>?) -> [T] {
     let rows = dy.count / outFeatures
-    var dx = [T](repeating: 0, count: rows * inFeatures)
-    dy.withUnsafeBufferPointer { dyp in
-        weight.withUnsafeBufferPointer { wp in
-            dx.withUnsafeMutableBufferPointer { dxp in
+    if rows == 0 || inFeatures == 0 || outFeatures == 0 { return [T](repeating: 0, count: rows * inFeatures) }
+    let dx = [T](unsafeUninitializedCapacity: rows * inFeatures) { dxp, count in  // every element written
+        dy.withUnsafeBufferPointer { dyp in
+            weight.withUnsafeBufferPointer { wp in
                 matmul(dyp.baseAddress!, lda: outFeatures, wp.baseAddress!, ldb: inFeatures, transposeB: false,
                        dxp.baseAddress!, ldc: inFeatures, M: rows, N: inFeatures, K: outFeatures)
             }
+        }
+        count = rows * inFeatures
+    }
+    dy.withUnsafeBufferPointer { dyp in
+        weight.withUnsafeBufferPointer { wp in
             x.withUnsafeBufferPointer { xp in
                 dWeight.withUnsafeMutableBufferPointer { dwp in
                     matmul(dyp.baseAddress!, lda: outFeatures, transposeA: true, xp.baseAddress!, ldb: inFeatures,

@@ -24,14 +24,14 @@ public func matmul<T: Scalar>(
 /// `A[M, K] · op(B)` for whole, contiguous buffers.
 public func matmul<T: Scalar>(_ A: [T], _ B: [T], M: Int, N: Int, K: Int, transposeB: Bool) -> [T] {
     precondition(A.count == M * K && B.count == K * N, "matmul: buffer sizes do not match [\(M),\(K)]·[\(K),\(N)]")
-    var C = [T](repeating: 0, count: M * N)
-    A.withUnsafeBufferPointer { a in
-        B.withUnsafeBufferPointer { b in
-            C.withUnsafeMutableBufferPointer { c in
+    if M == 0 || N == 0 { return [] }
+    return [T](unsafeUninitializedCapacity: M * N) { c, count in  // every element written (zeros when K = 0)
+        A.withUnsafeBufferPointer { a in
+            B.withUnsafeBufferPointer { b in
                 matmul(a.baseAddress!, lda: K, b.baseAddress!, ldb: transposeB ? K : N, transposeB: transposeB,
                        c.baseAddress!, ldc: N, M: M, N: N, K: K)
             }
         }
+        count = M * N
     }
-    return C
 }
