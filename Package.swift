@@ -6,6 +6,18 @@ let stages = ["tokenize", "embed", "posenc", "encode", "decode", "detokenize"]
 /// Tools around the pipeline.
 let tools = ["train", "tensor", "attribute"]
 
+/// The Swift runtime linked into each stage executable (Linux): a stage maps only the runtime pages it
+/// uses — ~9 MiB less resident memory than loading libswiftCore and friends whole (Benchmarks/README.md,
+/// "Memory"); for the same reason the core imports no Foundation (ArgumentParser needs only
+/// FoundationEssentials, whose two helper libraries are named here because a static link does not
+/// find them by itself). The tools (train, tensor, attribute) use Foundation and stay dynamic.
+let staticRuntime: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib"], .when(platforms: [.linux])),
+    .linkedLibrary("_FoundationCollections", .when(platforms: [.linux])),
+    .linkedLibrary("_FoundationCShims", .when(platforms: [.linux])),
+    .linkedLibrary("swiftSynchronization", .when(platforms: [.linux])),
+]
+
 let package = Package(
     name: "Vamos",
     products: [
@@ -54,7 +66,7 @@ let package = Package(
         .executableTarget(name: $0, dependencies: [
             "VamosCore", "VamosCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ])
+        ], linkerSettings: stages.contains($0) ? staticRuntime : [])
     },
     cxxLanguageStandard: .cxx17
 )

@@ -107,3 +107,25 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// `cFormat` (printf through vsnprintf, for the reports' numbers without Foundation) and the two
+/// String helpers that replaced Foundation's.
+final class CFormatTests: XCTestCase {
+    func testNumbersAsPrintfWritesThem() {
+        XCTAssertEqual(cFormat("%.4g", 0.000123456), "0.0001235")
+        XCTAssertEqual(cFormat("%.2f", -1.005), "-1.00")  // the double nearest 1.005 is below it
+        XCTAssertEqual(cFormat("%.3g", 12345.0), "1.23e+04")
+        XCTAssertEqual(cFormat("#%02x%02x%02x", Int32(255), Int32(8), Int32(0)), "#ff0800")
+        XCTAssertEqual(cFormat("\\u%04x", UInt32(0x1f)), "\\u001f")
+        XCTAssertEqual(cFormat("%.1f", Double.infinity), "inf")
+        let long = cFormat("%.150f", 1.0)  // longer than the first buffer
+        XCTAssertEqual(long, "1." + String(repeating: "0", count: 150))
+    }
+
+    func testPaddingAndTrimming() {
+        XCTAssertEqual("ab".padded(to: 4), "ab  ")
+        XCTAssertEqual("abcdef".padded(to: 3), "abc")
+        XCTAssertEqual(" \t name\n\r\n".trimmingWhiteSpace(), "name")
+        XCTAssertEqual("  ".trimmingWhiteSpace(), "")
+    }
+}

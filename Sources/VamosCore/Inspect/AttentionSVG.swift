@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One attention heatmap: the weights of one head of one `…hook_pattern` tensor of a `--trace`
 /// document — queries down, keys across, labelled with tokens.
@@ -26,7 +30,7 @@ public struct AttentionMap: Equatable {
 
     /// `encoder.blocks.0.attn.head0.svg`: the tensor name without `hook_pattern`, and the head.
     public var fileName: String {
-        if attribution != nil { return "\(tensor.replacingOccurrences(of: "/", with: "_")).svg" }
+        if attribution != nil { return "\(tensor.replacing("/", with: "_")).svg" }
         let stem = tensor.hasSuffix(".hook_pattern") ? String(tensor.dropLast(".hook_pattern".count)) : tensor
         // A tensor name comes from the document: keep it to one path component.
         let safe = String(stem.map { $0 == "/" || $0 == "\\" || $0.isNewline ? "_" : $0 })
@@ -35,7 +39,7 @@ public struct AttentionMap: Equatable {
 
     public var title: String {
         guard let attribution else { return "\(kind.rawValue), layer \(layer), head \(head)" }
-        let method = attribution.replacingOccurrences(of: "_", with: " ")
+        let method = attribution.replacing("_", with: " ")
         return kind == .cross ? "\(method): each target word ← the source tokens" : "\(method): each target word ← the words before it"
     }
 
@@ -107,7 +111,7 @@ public enum AttentionSVG {
     public static func color(_ v: Float) -> String {
         let t = Double(min(max(v, 0), 1))
         let (r, g, b) = (255 + (8 - 255) * t, 255 + (48 - 255) * t, 255 + (107 - 255) * t)
-        return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+        return cFormat("#%02x%02x%02x", Int32(r.rounded()), Int32(g.rounded()), Int32(b.rounded()))
     }
 
     /// Attributions: blue for positive (as attention), white → dark red (Reds' end) for negative.
@@ -115,7 +119,7 @@ public enum AttentionSVG {
         guard v < 0 else { return color(v) }
         let t = Double(min(-v, 1))
         let (r, g, b) = (255 + (103 - 255) * t, 255 + (0 - 255) * t, 255 + (13 - 255) * t)
-        return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+        return cFormat("#%02x%02x%02x", Int32(r.rounded()), Int32(g.rounded()), Int32(b.rounded()))
     }
 
     /// A cell's colour: attention weights in [0, 1], attributions signed in [−1, 1].
@@ -154,7 +158,7 @@ public enum AttentionSVG {
                 s.append("<g><title>\(e(tip))</title>")
                 s.append("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(cell))\" height=\"\(n(cell))\" fill=\"\(masked ? "#eeeeee" : cellColor(m, v))\" stroke=\"#ffffff\"/>")
                 if !masked {
-                    s.append("<text x=\"\(n(x + cell / 2))\" y=\"\(n(y + cell / 2 + 4))\" text-anchor=\"middle\" \(font) font-size=\"11\" fill=\"\(abs(v) > 0.5 ? "#ffffff" : "#222222")\">\(String(format: "%.2f", Double(v)))</text>")
+                    s.append("<text x=\"\(n(x + cell / 2))\" y=\"\(n(y + cell / 2 + 4))\" text-anchor=\"middle\" \(font) font-size=\"11\" fill=\"\(abs(v) > 0.5 ? "#ffffff" : "#222222")\">\(cFormat("%.2f", Double(v)))</text>")
                 }
                 s.append("</g>")
             }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The page of one run (`pipelines/inspect.sh`, `tensor html`), in the explainer's order, every
 /// picture drawn from the run's own numbers: the words as numbers (word embedding), the position
@@ -42,7 +46,7 @@ public struct HTMLReport {
 
     func stringArray(_ json: JSON?) -> [String] { json?.arrayValue?.compactMap(\.stringValue) ?? [] }
 
-    func prob(_ json: JSON?) -> String { String(format: "%.\(precision)f", json?.doubleValue ?? 0) }
+    func prob(_ json: JSON?) -> String { cFormat("%.\(precision)f", json?.doubleValue ?? 0) }
 
     func link(_ anchor: String, _ text: String) -> String {
         "<a class=\"more\" href=\"\(e(walkthrough))#\(anchor)\">\(e(text))</a>"

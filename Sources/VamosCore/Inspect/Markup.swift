@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Escaping for the SVG and HTML the `tensor` tool writes (both well-formed XML): text and
 /// attribute values with `&`, `<`, `>`, `"` and `'` replaced by entities, and characters XML 1.0
@@ -25,7 +29,7 @@ public enum Markup {
 
     /// A number for an attribute: at most 2 decimals, no trailing zeros.
     public static func num(_ v: Double) -> String {
-        var s = String(format: "%.2f", v)
+        var s = cFormat("%.2f", v)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s == "-0" ? "0" : s

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the page's scripts draw from (the neuron view, the large heatmaps of the model view), as
 /// one JSON object inlined in the page: every attention of the run — per kind and layer, the
@@ -60,7 +64,7 @@ struct PageData {
 
     static func number(_ v: Float) -> String {
         if v == attentionMaskValue || !v.isFinite { return "null" }
-        let s = String(format: "%.4g", Double(v))
+        let s = cFormat("%.4g", Double(v))
         return s == "-0" ? "0" : s
     }
 
@@ -75,7 +79,7 @@ struct PageData {
             case ">": out += "\\u003e"
             case "&": out += "\\u0026"
             default:
-                if u.value < 0x20 || (0xFFFE...0xFFFF).contains(u.value) { out += String(format: "\\u%04x", u.value) }
+                if u.value < 0x20 || (0xFFFE...0xFFFF).contains(u.value) { out += cFormat("\\u%04x", u.value) }
                 else { out.unicodeScalars.append(u) }
             }
         }

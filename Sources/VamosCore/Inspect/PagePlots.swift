@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The page's small pictures, each drawn from the run's own tensors as inline SVG (well-formed XML):
 /// the words as points (a 2-wide embedding), the positional squiggles, the residual stream per
@@ -39,7 +43,7 @@ enum PagePlots {
             s.append("<g><title>\(e(tokens[i])): (\(formatFloat(t.data[i * 2])), \(formatFloat(t.data[i * 2 + 1])))</title>")
             s.append("<circle cx=\"\(n(px(xs[i])))\" cy=\"\(n(py(ys[i])))\" r=\"5\" fill=\"\(c)\"/>")
             let right = px(xs[i]) > W * 0.55  // labels of points on the right go to their left
-            s.append("<text x=\"\(n(px(xs[i]) + (right ? -8 : 8)))\" y=\"\(n(py(ys[i]) - 6))\"\(right ? " text-anchor=\"end\"" : "") \(font) font-size=\"12\" fill=\"#222222\">\(e(tokens[i])) (\(String(format: "%.2f", xs[i])), \(String(format: "%.2f", ys[i])))</text></g>")
+            s.append("<text x=\"\(n(px(xs[i]) + (right ? -8 : 8)))\" y=\"\(n(py(ys[i]) - 6))\"\(right ? " text-anchor=\"end\"" : "") \(font) font-size=\"12\" fill=\"#222222\">\(e(tokens[i])) (\(cFormat("%.2f", xs[i])), \(cFormat("%.2f", ys[i])))</text></g>")
         }
         s.append("</svg>")
         return s.joined()
@@ -92,7 +96,7 @@ enum PagePlots {
                 s.append("<g><title>\(e(tokens.indices.contains(t) ? tokens[t] : "\(t)")) at position \(t): adds \(formatFloat(v)) to d\(d)</title>")
                 s.append("<circle cx=\"\(n(px(Double(t))))\" cy=\"\(n(py(Double(v))))\" r=\"4\" fill=\"\(colors[1])\"/>")
                 s.append("<text x=\"\(n(px(Double(t))))\" y=\"\(n(H - 14))\" text-anchor=\"middle\" \(font) font-size=\"10\" fill=\"#222222\">\(e(tokens.indices.contains(t) ? tokens[t] : "\(t)"))</text>")
-                s.append("<text x=\"\(n(px(Double(t))))\" y=\"\(n(H - 3))\" text-anchor=\"middle\" \(font) font-size=\"9\" fill=\"#d62728\">\(String(format: "%.2f", Double(v)))</text></g>")
+                s.append("<text x=\"\(n(px(Double(t))))\" y=\"\(n(H - 3))\" text-anchor=\"middle\" \(font) font-size=\"9\" fill=\"#d62728\">\(cFormat("%.2f", Double(v)))</text></g>")
             }
             s.append("</svg>")
             out.append(s.joined())
@@ -112,13 +116,13 @@ enum PagePlots {
         let W = max(260, 40 + group * Double(T)), H = 170.0, L = 34.0, B = 40.0, Tp = 20.0
         var s = [svgOpen(W, H, "plot residual", "\(title): the length of each token's vector")]
         s.append("<text x=\"6\" y=\"14\" \(font) font-size=\"11\" fill=\"#222222\">\(e(title))</text>")
-        s.append("<text x=\"\(n(L - 4))\" y=\"\(n(Tp + 8))\" text-anchor=\"end\" \(font) font-size=\"9\" fill=\"#777777\">\(String(format: "%.1f", top))</text>")
+        s.append("<text x=\"\(n(L - 4))\" y=\"\(n(Tp + 8))\" text-anchor=\"end\" \(font) font-size=\"9\" fill=\"#777777\">\(cFormat("%.1f", top))</text>")
         s.append("<line x1=\"\(n(L))\" y1=\"\(n(H - B))\" x2=\"\(n(W - 4))\" y2=\"\(n(H - B))\" stroke=\"#bbbbbb\"/>")
         for t in 0..<T {
             let gx = L + 4 + group * Double(t)
             for (k, (name, _)) in series.enumerated() {
                 let h = norms[k][t] / top * (H - B - Tp)
-                s.append("<rect x=\"\(n(gx + 9 * Double(k)))\" y=\"\(n(H - B - h))\" width=\"8\" height=\"\(n(h))\" fill=\"\(colors[k % colors.count])\"><title>\(e(tokens.indices.contains(t) ? tokens[t] : "\(t)")): ‖\(e(name))‖ = \(String(format: "%.4f", norms[k][t]))</title></rect>")
+                s.append("<rect x=\"\(n(gx + 9 * Double(k)))\" y=\"\(n(H - B - h))\" width=\"8\" height=\"\(n(h))\" fill=\"\(colors[k % colors.count])\"><title>\(e(tokens.indices.contains(t) ? tokens[t] : "\(t)")): ‖\(e(name))‖ = \(cFormat("%.4f", norms[k][t]))</title></rect>")
             }
             s.append("<text x=\"\(n(gx))\" y=\"\(n(H - B + 12))\" \(font) font-size=\"10\" fill=\"#222222\">\(e(tokens.indices.contains(t) ? String(tokens[t].prefix(8)) : "\(t)"))</text>")
         }

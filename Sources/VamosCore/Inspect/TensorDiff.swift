@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Compares two documents tensor by tensor, as `numpy.isclose(a, b, rtol, atol)` does:
 /// a value pair is close when |a − b| ≤ atol + rtol·|b| (b: the second document). Also reports
@@ -168,7 +172,7 @@ public struct TensorDiff {
 
     public func fmt(_ v: Double) -> String {
         if v == 0 { return "0" }
-        return String(format: "%.3g", v)
+        return cFormat("%.3g", v)
     }
 
     private func clip(_ s: String) -> String { s.count > 200 ? String(s.prefix(200)) + "…" : s }

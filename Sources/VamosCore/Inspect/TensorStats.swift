@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Summary statistics of a tensor (computed in Double) over its **unmasked** entries: count, min,
 /// max (with where they are), mean, standard deviation (population, as numpy.std), L2 norm and the
@@ -45,7 +49,7 @@ public struct TensorStats: Equatable {
     /// One line: `name [3, 2] (token × d_model)  n 6  [masked k]  min … at [..] (…)  max … at …  mean …  std …  norm …  zeros …`.
     public static func line(_ name: String, _ t: Tensor, doc: Document?, precision: Int = 4) -> String {
         let s = TensorStats(t)
-        func f(_ v: Double) -> String { String(format: "%.\(precision)f", v) }
+        func f(_ v: Double) -> String { cFormat("%.\(precision)f", v) }
         func at(_ i: Int) -> String {
             guard t.count > 0, t.rank > 0 else { return "" }
             let idx = TensorLabels.index(i, shape: t.shape)

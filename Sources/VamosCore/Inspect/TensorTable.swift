@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Tensors as aligned tables for people: rows and columns labelled with tokens where an axis maps
 /// to tokens (`token`, `query`, `key`, `position`), a summary line per tensor.
@@ -50,10 +54,10 @@ public struct TensorTable {
     /// A value as the table prints it; a masked entry (the mask value) is `masked`, never −3.4e38.
     public func fmt(_ v: Float) -> String {
         if v == attentionMaskValue { return "masked" }
-        return String(format: "%.\(precision)f", Double(v))
+        return cFormat("%.\(precision)f", Double(v))
     }
 
-    public func fmt(_ v: Double) -> String { String(format: "%.\(precision)f", v) }
+    public func fmt(_ v: Double) -> String { cFormat("%.\(precision)f", v) }
 
     /// One 2-D slice of a tensor, labelled: what `render` prints and the HTML report shows.
     public struct Grid {
@@ -112,7 +116,7 @@ public struct TensorTable {
             let widths = (0..<cells[0].count).map { c in cells.map { $0[c].count }.max()! }
             for row in cells {
                 out.append(row.enumerated().map { c, s in
-                    c == 0 ? s.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                    c == 0 ? s.padded(to: widths[0])
                         : String(repeating: " ", count: widths[c] - s.count) + s
                 }.joined(separator: "  "))
             }

@@ -1,5 +1,9 @@
 import CKernels
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Position values added to the embeddings so the model knows word order.
 public struct PositionalEncoding: Sendable {

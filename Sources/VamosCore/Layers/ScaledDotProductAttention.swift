@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What one attention call computed, kept for the trace and for the backward pass.
 /// Shapes: Tq queries, Tk keys, C = d_model, H heads, D = C / H.

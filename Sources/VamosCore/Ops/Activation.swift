@@ -1,5 +1,9 @@
 import CKernels
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The feed-forward block's nonlinearity, applied elementwise in place.
 public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) {

@@ -1,5 +1,9 @@
 import CKernels
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The number types the math runs in: Float everywhere (stages, training), Double where a check
 /// needs more precision than float32 has (the gradient check compares finite differences of the

@@ -1,5 +1,9 @@
 import CKernels
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// softmax(x)_j = exp(x_j − max x) / Σ_k exp(x_k − max x), over each row of `x[rows, n]`, in place.
 /// `-infinity` entries (masked positions) become exactly 0.

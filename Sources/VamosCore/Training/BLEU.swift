@@ -1,5 +1,9 @@
 import CKernels
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Corpus BLEU as sacrebleu computes it (Papineni et al.): tokenizer `13a`, n-grams up to 4, one
 /// reference per sentence, brevity penalty, sacrebleu's default `exp` smoothing when a precision is
@@ -48,11 +52,11 @@ func ngramCounts(_ tokens: [String], _ n: Int) -> [[String]: Int] {
 /// sacrebleu's `13a` tokenizer (mteval-v13a): separates punctuation and symbols from words; a period
 /// or comma is split off unless it sits between digits; a dash after a digit is split off.
 public func tokenize13a(_ line: String) -> [String] {
-    var s = line.replacingOccurrences(of: "<skipped>", with: "").replacingOccurrences(of: "-\n", with: "")
-        .replacingOccurrences(of: "\n", with: " ")
+    var s = line.replacing("<skipped>", with: "").replacing("-\n", with: "")
+        .replacing("\n", with: " ")
     if s.contains("&") {
-        s = s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        s = s.replacing("&quot;", with: "\"").replacing("&amp;", with: "&")
+            .replacing("&lt;", with: "<").replacing("&gt;", with: ">")
     }
     s = " \(s) "
     var out = ""

@@ -1,5 +1,9 @@
 import CKernels
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Softmax cross-entropy over rows of logits [N, V] with integer labels (−1 = ignore), averaged over
 /// the labelled rows, with optional label smoothing ε (as PyTorch's `label_smoothing`):

@@ -125,7 +125,7 @@ public enum ModelWriter {
     /// A name Vamos gives unfinished work: `NAME.tmp-PID` or `NAME.old-PID`.
     static func leftoverPID(_ name: String) -> Int32? {
         for marker in [".tmp-", ".old-"] {
-            if let r = name.range(of: marker, options: .backwards), let pid = Int32(name[r.upperBound...]), pid > 0 { return pid }
+            if let r = name.ranges(of: marker).last, let pid = Int32(name[r.upperBound...]), pid > 0 { return pid }
         }
         return nil
     }
@@ -137,7 +137,7 @@ public enum ModelWriter {
     public static func removeLeftovers(in dir: String, bases: Set<String>?) {
         for n in entries(dir) ?? [] {
             guard let pid = leftoverPID(n), pid != getpid(), kill(pid, 0) == -1, errno == ESRCH else { continue }
-            let base = String(n[..<n.range(of: n.contains(".tmp-") ? ".tmp-" : ".old-", options: .backwards)!.lowerBound])
+            let base = String(n[..<n.ranges(of: n.contains(".tmp-") ? ".tmp-" : ".old-").last!.lowerBound])
             let ours = bases.map { $0.contains(base) } ?? (base == "latest" || isCheckpointName(base))
             guard ours else { continue }
             removeTree("\(dir)/\(n)")

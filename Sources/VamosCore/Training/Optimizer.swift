@@ -1,5 +1,9 @@
 import CKernels
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Adam / AdamW (Kingma & Ba; Loshchilov & Hutter), with bias correction:
 ///

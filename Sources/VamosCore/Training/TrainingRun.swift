@@ -185,7 +185,7 @@ public final class TrainingRun {
     /// The directory `latest` names, if any.
     public static func latestCheckpoint(_ dir: String) -> String? {
         guard let bytes = readFile("\(dir)/latest") else { return nil }
-        let name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = String(decoding: bytes, as: UTF8.self).trimmingWhiteSpace()
         return name.isEmpty ? nil : "\(dir)/\(name)"
     }
 }
