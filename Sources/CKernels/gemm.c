@@ -43,11 +43,11 @@ void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda
     vamos_gemm_args g = {M, N, K, A, lda, B, b_dtype, ldb, bias, C, ldc, accumulate};
     vamos_block_fn block = vamos_block_for_current();
     const int threads = vamos_threads_get();
-    // A parallel job pays only when the work saved exceeds the hand-off: waking a blocked worker
-    // costs 5–60 µs (50 µs measured in this project's VM, where an idle vCPU halts at once).
-    // Products below 8 Mi multiply-adds whose weights are under 16 MiB run on the caller alone: a
-    // 512×512 or 2048×512 matrix–vector product (the decoder's, at batch 1) takes 35–150 µs on one
-    // core and longer on two (Benchmarks/README.md, "Threads"). The split never changes a bit.
+    // A parallel job pays only when the work saved exceeds the hand-off. Workers watch for the
+    // next job for 100 µs after one (pool.c), so back-to-back products hand off in ~1 µs; a blocked
+    // worker takes 5–60 µs to wake. Products below 128 Ki multiply-adds whose weights are under
+    // 256 KiB run on the caller alone; the decoder's 512×512 matrix–vector products (256 Ki) split
+    // (Benchmarks/README.md, "Threads"). The split never changes a bit.
     const double work = (double)M * (double)N * (double)(K > 0 ? K : 1);
     const double weight_bytes = (double)N * (double)K * (double)vamos_dtype_size(b_dtype);
     const double min_work = (double)vamos_parallel_min_get();

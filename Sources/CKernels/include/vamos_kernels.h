@@ -59,7 +59,7 @@ int vamos_threads_get(void);
 /// The cores this process may run on (sched_getaffinity), at least 1.
 int vamos_threads_available(void);
 /// A product is split over the threads only when it has at least `fmas` multiply-adds or its
-/// B operand at least 2·`fmas` bytes (default 8 Mi, VAMOS_PARALLEL_MIN overrides; 0 splits every
+/// B operand at least 2·`fmas` bytes (default 128 Ki, VAMOS_PARALLEL_MIN overrides; 0 splits every
 /// product). Below that a hand-off costs more than it saves. It never changes a bit.
 void vamos_parallel_min_set(int64_t fmas);
 int64_t vamos_parallel_min_get(void);

@@ -53,7 +53,7 @@ public enum Kernels {
 
     /// The multiply-adds (or, for the weights, half the bytes) below which a product runs on the
     /// calling thread alone: a hand-off costs more than it saves (docs/NUMERICS.md section 5).
-    /// `VAMOS_PARALLEL_MIN`, else 8 Mi; 0 splits every product. Never changes a bit.
+    /// `VAMOS_PARALLEL_MIN`, else 128 Ki; 0 splits every product. Never changes a bit.
     public static var parallelMinimum: Int {
         get { Int(vamos_parallel_min_get()) }
         set { vamos_parallel_min_set(Int64(newValue)) }
