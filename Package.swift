@@ -10,7 +10,8 @@ let tools = ["train", "tensor", "attribute"]
 /// uses — ~9 MiB less resident memory than loading libswiftCore and friends whole (Benchmarks/README.md,
 /// "Memory"); for the same reason the core imports no Foundation (ArgumentParser needs only
 /// FoundationEssentials, whose two helper libraries are named here because a static link does not
-/// find them by itself). The tools (train, tensor, attribute) use Foundation and stay dynamic.
+/// find them by itself). `train` too (its whole process is benchmarked); `tensor` and `attribute`
+/// use Foundation and stay dynamic.
 let staticRuntime: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib"], .when(platforms: [.linux])),
     .linkedLibrary("_FoundationCollections", .when(platforms: [.linux])),
@@ -66,7 +67,7 @@ let package = Package(
         .executableTarget(name: $0, dependencies: [
             "VamosCore", "VamosCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], linkerSettings: stages.contains($0) ? staticRuntime : [])
+        ], linkerSettings: stages.contains($0) || $0 == "train" ? staticRuntime : [])
     },
     cxxLanguageStandard: .cxx17
 )

@@ -1,5 +1,9 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import VamosCLI
 import VamosCore
 
@@ -151,8 +155,15 @@ final class Progress {
     let total: Int, start: Int, live: Bool
     let log: Int32?
     let logPath: String
-    let began = Date()
+    let began = Progress.seconds()
     var tokens = 0
+
+    /// A monotonic clock, in seconds.
+    static func seconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
 
     init(total: Int, start: Int, live: Bool, logPath: String?) throws {
         self.total = total
@@ -170,12 +181,12 @@ final class Progress {
 
     func report(_ r: StepReport) throws {
         tokens += r.tokens
-        let elapsed = Date().timeIntervalSince(began)
+        let elapsed = Progress.seconds() - began
         if let log {
             let line = JSONCodec.serialize(.object(JSONObject([
                 ("step", .int(r.step)), ("loss", .number(String(r.loss))), ("lr", .float(r.learningRate)),
                 ("grad_norm", .float(r.gradientNorm)), ("tokens", .int(r.tokens)), ("epoch", .int(r.epoch)),
-                ("elapsed", .number(String(format: "%.3f", elapsed))),
+                ("elapsed", .number(cFormat("%.3f", elapsed))),
             ])))
             try writeAllBytes(log, Array((line + "\n").utf8), path: "--log \(logPath)")
         }
@@ -183,8 +194,8 @@ final class Progress {
             let done = r.step - start
             let rate = Double(tokens) / max(elapsed, 1e-9)
             let eta = done > 0 ? elapsed / Double(done) * Double(total - r.step) : 0
-            let line = String(format: "\rstep %d/%d  loss %.4f  %.0f tok/s  ETA %dm%02ds ", r.step, total, r.loss, rate,
-                              Int(eta) / 60, Int(eta) % 60)
+            let line = cFormat("\rstep %d/%d  loss %.4f  %.0f tok/s  ETA %dm%02ds ", Int32(clamping: r.step), Int32(clamping: total),
+                               r.loss, rate, Int32(clamping: Int(eta) / 60), Int32(clamping: Int(eta) % 60))
             try say(line)
         }
     }

@@ -8,7 +8,7 @@ import Darwin
 /// the "C" locale (Swift programs never call setlocale) — what Foundation's `String(format:)`
 /// gives for these formats, without loading Foundation into every stage (docs: Benchmarks/README.md
 /// "Memory"). Integers are passed as Int32/UInt32 for `%d`/`%x`.
-func cFormat(_ format: String, _ args: CVarArg...) -> String {
+public func cFormat(_ format: String, _ args: CVarArg...) -> String {
     var buffer = [CChar](repeating: 0, count: 128)
     let n = Int(withVaList(args) { vsnprintf(&buffer, buffer.count, format, $0) })
     if n >= buffer.count {  // longer than the first buffer: format again into one that fits
