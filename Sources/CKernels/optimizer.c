@@ -17,23 +17,14 @@
 void vamos_adamw_f32(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, int64_t n,
                      float lr, float beta1, float beta2, float c1, float c2, float eps, float decay) {
     const float ob1 = 1.0f - beta1, ob2 = 1.0f - beta2;
-    if (decay != 0.0f) {
-        for (int64_t i = 0; i < n; i++) {
-            const float mi = beta1 * m[i] + ob1 * g[i];
-            const float vi = beta2 * v[i] + ob2 * g[i] * g[i];
-            const float update = (mi / c1) / (SQRT(vi / c2) + eps);
-            m[i] = mi;
-            v[i] = vi;
-            w[i] = w[i] - lr * (update + decay * w[i]);
-        }
-    } else {
-        for (int64_t i = 0; i < n; i++) {
-            const float mi = beta1 * m[i] + ob1 * g[i];
-            const float vi = beta2 * v[i] + ob2 * g[i] * g[i];
-            const float update = (mi / c1) / (SQRT(vi / c2) + eps);
-            m[i] = mi;
-            v[i] = vi;
-            w[i] = w[i] - lr * (update + 0.0f);  // + 0: as the decaying form with λ·θ = 0 (−0 → +0)
-        }
+    const int decays = decay != 0.0f;  // loop-invariant: the compiler makes two loops of this one
+    for (int64_t i = 0; i < n; i++) {
+        const float mi = beta1 * m[i] + ob1 * g[i];
+        const float vi = beta2 * v[i] + ob2 * g[i] * g[i];
+        const float update = (mi / c1) / (SQRT(vi / c2) + eps);
+        m[i] = mi;
+        v[i] = vi;
+        // Without decay, u + 0 (not u + 0·θ, which is NaN for θ = ±inf and keeps a −0 update −0).
+        w[i] = w[i] - lr * (update + (decays ? decay * w[i] : 0.0f));
     }
 }
