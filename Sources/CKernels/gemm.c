@@ -146,7 +146,7 @@ static void transpose_task(void *ctx, int t) {
 
 static void transpose_f32(float *out, const float *in, int64_t ld, int64_t rows, int64_t cols) {
     const int threads = vamos_threads_get();
-    if (threads <= 1 || rows * cols < 262144) {
+    if (threads <= 1 || rows * cols < 65536) {
         transpose_f32_to(out, cols, in, ld, rows, cols);
         return;
     }
