@@ -64,30 +64,26 @@ final class KernelTests: XCTestCase {
                     try Kernels.use(isa)
                     for threads in [1, 2, 3] {
                         Kernels.threads = threads
+                        // C = v, then (into a C with a row stride of its own) C = C + v, the cells
+                        // past each row untouched.
+                        func product(_ C: inout [Float], ldc: Int, accumulate: Int32) {
+                            func run(_ p: UnsafeRawPointer) {
+                                vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), p, dtype.rawValue, Int64(K), bias, &C, Int64(ldc), accumulate)
+                            }
+                            switch stored {
+                            case let s as [Float]: s.withUnsafeBytes { run($0.baseAddress!) }
+                            case let s as [UInt16]: s.withUnsafeBytes { run($0.baseAddress!) }
+                            default: XCTFail("type")
+                            }
+                        }
                         var C = [Float](repeating: .nan, count: M * N)
-                        func run(_ p: UnsafeRawPointer) {
-                            vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), p, dtype.rawValue, Int64(K), bias, &C, Int64(N), 0)
-                        }
-                        switch stored {
-                        case let s as [Float]: s.withUnsafeBytes { run($0.baseAddress!) }
-                        case let s as [UInt16]: s.withUnsafeBytes { run($0.baseAddress!) }
-                        default: XCTFail("type")
-                        }
+                        product(&C, ldc: N, accumulate: 0)
                         XCTAssertEqual(C.map(\.bitPattern), expected.map(\.bitPattern),
                                        "\(isa) \(threads) threads \(dtype) [\(M),\(K)]·[\(N),\(K)]ᵀ")
-                        // Accumulating into a C with a row stride of its own: C = C + v, the cells
-                        // past each row untouched.
                         let ldc = N + 3
                         let old = random(M * ldc)
                         var D = old
-                        func accumulate(_ p: UnsafeRawPointer) {
-                            vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), p, dtype.rawValue, Int64(K), bias, &D, Int64(ldc), 1)
-                        }
-                        switch stored {
-                        case let s as [Float]: s.withUnsafeBytes { accumulate($0.baseAddress!) }
-                        case let s as [UInt16]: s.withUnsafeBytes { accumulate($0.baseAddress!) }
-                        default: XCTFail("type")
-                        }
+                        product(&D, ldc: ldc, accumulate: 1)
                         var expectedD = old
                         for i in 0..<M { for j in 0..<N { expectedD[i * ldc + j] = old[i * ldc + j] + expected[i * N + j] } }
                         XCTAssertEqual(D.map(\.bitPattern), expectedD.map(\.bitPattern),
