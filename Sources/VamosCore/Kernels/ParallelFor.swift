@@ -19,7 +19,8 @@ public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     }
 }
 
-/// Below this many elements of work a loop runs on the caller alone (a hand-off costs 15–70 µs).
+/// Below this many elements of work a loop runs on the caller alone (a hand-off costs 1–3 µs while
+/// a worker watches for work, 15–70 µs when it must be woken; 8 Ki measured no faster).
 let parallelBlockWork = 32_768
 
 /// `body(i)` for i in 0..<count, in up to 8 blocks of consecutive i on the threads when `work`
