@@ -1,58 +1,157 @@
 /// One decoder layer: masked self-attention, encoder–decoder attention, then the feed-forward
-/// block, each inside a residual connection.
-public struct DecoderLayer: Sendable {
-    public var selfAttention: MultiHeadAttention<Linear>
-    public let selfAttentionNorm: LayerNorm<Float>?
-    public var crossAttention: MultiHeadAttention<Linear>
-    public let crossAttentionNorm: LayerNorm<Float>?
-    public let feedForward: PositionwiseFeedForward<Linear>?
-    public let finalNorm: LayerNorm<Float>?
+/// block, each inside a residual connection:
+///
+///     y ← residual(y, MaskedSelfAttention);   y ← residual(y, EncoderDecoderAttention(·, memory));
+///     y ← residual(y, FFN)
+///
+/// Wired once (`forward(_:keep:trace:selfAttend:crossAttend:)`), over a checkpoint's weights
+/// (`DecoderLayer`, the stages) or training's parameters; each way of running it — incremental
+/// decoding with a key/value cache, several sequences one step each (DecoderStep.swift), a
+/// teacher-forced training batch — only says where the attention's keys and values come from.
+public struct DecoderBlock<L: LinearMap, N: Normalization> where N.Value == L.Value {
+    public typealias V = L.Value
+    public var selfAttention: MultiHeadAttention<L>
+    public let selfAttentionNorm: N?
+    public var crossAttention: MultiHeadAttention<L>
+    public let crossAttentionNorm: N?
+    public let feedForward: PositionwiseFeedForward<L>?
+    public let finalNorm: N?
     public let placement: ModelConfig.LayerNormPlacement
 
     /// What a layer keeps between decoding steps: the keys and values of every position so far
     /// (so a step costs O(t), not a rerun of the prefix) and the encoder output's keys and values.
     public struct Cache: Sendable {
-        public var selfKeys: [Float] = []     // [t, C]
-        public var selfValues: [Float] = []   // [t, C]
-        public var crossKeys: [Float]         // [T, C]
-        public var crossValues: [Float]       // [T, C]
+        public var selfKeys: [V] = []     // [t, C]
+        public var selfValues: [V] = []   // [t, C]
+        public var crossKeys: [V]         // [T, C]
+        public var crossValues: [V]       // [T, C]
     }
 
-    public func makeCache(memory: [Float]) -> Cache {
+    /// What `backward` needs of a kept forward pass: each residual connection's norms and its sublayer's cache.
+    public struct Kept {
+        var selfAttention: ResidualNorms<V>
+        var selfAttentionCache: MultiHeadAttention<L>.Cache?
+        var crossAttention: ResidualNorms<V>
+        var crossAttentionCache: MultiHeadAttention<L>.Cache?
+        var feedForward: (norms: ResidualNorms<V>, cache: PositionwiseFeedForward<L>.Cache)?
+    }
+
+    public func makeCache(memory: [V]) -> Cache {
         Cache(crossKeys: crossAttention.k.forward(memory), crossValues: crossAttention.v.forward(memory))
     }
 
-    /// x: the next n positions [n, C] → [n, C]; the cache grows by n positions. Trace names as in
+    /// x: [rows, C] → [rows, C]; `selfAttend(h)` and `crossAttend(h)` are the two attentions of the
+    /// stream h (normalized first for pre-norm), with their caches when kept. Trace names as in
     /// TransformerLens' encoder–decoder (T5) block: `attn.*` (masked self-attention), `ln1`,
     /// `hook_resid_mid`, `cross_attn.*`, `hook_cross_attn_out`, `ln2`, `hook_resid_mid_cross`,
     /// `hook_mlp_out`, `ln3`, `hook_resid_post`.
-    public func forward(_ x: [Float], cache: inout Cache, trace: TraceScope? = nil) -> [Float] {
+    func forward(_ x: [V], keep: Bool, trace: TraceScope?,
+                 selfAttend: ([V]) -> ([V], MultiHeadAttention<L>.Cache?),
+                 crossAttend: ([V]) -> ([V], MultiHeadAttention<L>.Cache?)) -> (y: [V], kept: Kept?) {
         let C = selfAttention.dModel
         let shape = [x.count / C, C], axes = Axes.targetRows
         trace?.record("hook_resid_pre", x, shape: shape, axes: axes)
-        let attn = residual(x, placement: placement, norm: selfAttentionNorm) { h in
-            cache.selfKeys += selfAttention.k.forward(h)
-            cache.selfValues += selfAttention.v.forward(h)
-            return selfAttention.attend(q: selfAttention.q.forward(h), k: cache.selfKeys, v: cache.selfValues,
-                                        causal: true, trace: trace?.scope("attn"))
+        var selfCache: MultiHeadAttention<L>.Cache? = nil, crossCache: MultiHeadAttention<L>.Cache? = nil
+        let attn = residual(x, placement: placement, norm: selfAttentionNorm, keep: keep) { h in
+            let (o, cache) = selfAttend(h)
+            selfCache = cache
+            return o
         }
         recordResidual(trace, attn, sublayerName: "hook_attn_out", sumName: "hook_resid_mid", lnName: "ln1", shape: shape, axes: axes)
-        let cross = residual(attn.stream, placement: placement, norm: crossAttentionNorm) { h in
-            crossAttention.attend(q: crossAttention.q.forward(h), k: cache.crossKeys, v: cache.crossValues,
-                                  causal: false, trace: trace?.scope("cross_attn"))
+        let cross = residual(attn.stream, placement: placement, norm: crossAttentionNorm, keep: keep) { h in
+            let (o, cache) = crossAttend(h)
+            crossCache = cache
+            return o
         }
         recordResidual(trace, cross, sublayerName: "hook_cross_attn_out", sumName: "hook_resid_mid_cross", lnName: "ln2",
                        shape: shape, axes: axes)
+        func kept(_ feedForward: (norms: ResidualNorms<V>, cache: PositionwiseFeedForward<L>.Cache)?) -> Kept? {
+            keep ? Kept(selfAttention: attn.cache!, selfAttentionCache: selfCache, crossAttention: cross.cache!,
+                        crossAttentionCache: crossCache, feedForward: feedForward) : nil
+        }
         guard let feedForward else {
             // No feed-forward block: the block ends here.
             trace?.record("hook_resid_post", cross.stream, shape: shape, axes: axes)
-            return cross.stream
+            return (cross.stream, kept(nil))
         }
-        let mlp = residual(cross.stream, placement: placement, norm: finalNorm) { feedForward.forward($0) }
+        var feedForwardCache: PositionwiseFeedForward<L>.Cache? = nil
+        let mlp = residual(cross.stream, placement: placement, norm: finalNorm, keep: keep) { h in
+            let (o, cache) = feedForward.forward(h, keep: keep)
+            feedForwardCache = cache
+            return o
+        }
         recordResidual(trace, mlp, sublayerName: "hook_mlp_out", sumName: "hook_resid_post", lnName: "ln3", shape: shape, axes: axes)
-        return mlp.stream
+        return (mlp.stream, kept(keep ? (mlp.cache!, feedForwardCache!) : nil))
+    }
+
+    /// B teacher-forced sequences x [B·S, C] over the encoder output memory [B·T, C], sequence b
+    /// seeing its first validKeys[b] source positions (training, attributions); with `keep`, what
+    /// `backward` needs.
+    public func forward(batch B: Int, _ x: [V], memory: [V], validKeys: [Int], keep: Bool) -> (y: [V], kept: Kept?) {
+        let S = x.count / selfAttention.dModel / B
+        let selfKeys = [Int](repeating: S, count: B)  // the causal mask already hides padding from real positions
+        return forward(x, keep: keep, trace: nil, selfAttend: { h in
+            selfAttention.forward(batch: B, h, memory: h, validKeys: selfKeys, causal: true, keep: keep)
+        }, crossAttend: { h in
+            crossAttention.forward(batch: B, h, memory: memory, validKeys: validKeys, causal: false, keep: keep)
+        })
     }
 }
+
+extension DecoderBlock where L.Value == Float {
+    /// x: the next n positions [n, C] → [n, C]; the cache grows by n positions.
+    public func forward(_ x: [Float], cache: inout Cache, trace: TraceScope? = nil) -> [Float] {
+        var c = cache
+        cache.selfKeys = []; cache.selfValues = []  // no second reference: the cache grows in place
+        defer { cache = c }
+        return forward(x, keep: false, trace: trace, selfAttend: { h in
+            c.selfKeys += selfAttention.k.forward(h)
+            c.selfValues += selfAttention.v.forward(h)
+            return (selfAttention.attend(q: selfAttention.q.forward(h), k: c.selfKeys, v: c.selfValues,
+                                         causal: true, trace: trace?.scope("attn")), nil)
+        }, crossAttend: { h in
+            (crossAttention.attend(q: crossAttention.q.forward(h), k: c.crossKeys, v: c.crossValues,
+                                   causal: false, trace: trace?.scope("cross_attn")), nil)
+        }).y
+    }
+}
+
+extension DecoderBlock where L: TrainableLinearMap, N: TrainableNormalization {
+    /// d(x) from d(block output) of a kept `forward(batch:…)`, adding the block's parameter gradients
+    /// and d(memory) into `dMemory` (the residual connections in reverse: FFN, cross, self).
+    public func backward(batch B: Int, _ dOut: [V], _ kept: Kept, dMemory: inout [V]) -> [V] {
+        var dx = dOut
+        if let feedForward, let (norms, cache) = kept.feedForward {
+            dx = residualBackward(dx, norms, norm: finalNorm) { feedForward.backward($0, cache) }
+        }
+        dx = residualBackward(dx, kept.crossAttention, norm: crossAttentionNorm) { d in
+            dMemory.withUnsafeMutableBufferPointer { dm in
+                crossAttention.backward(batch: B, d, kept.crossAttentionCache!, dMemory: dm)
+            }
+        }
+        return residualBackward(dx, kept.selfAttention, norm: selfAttentionNorm) {
+            selfAttention.backward(batch: B, $0, kept.selfAttentionCache!, dMemory: nil)
+        }
+    }
+}
+
+extension DecoderBlock {
+    /// The layer `spec` of the ParameterTree, its linear layers and norms made by `linear` and `norm`.
+    init(_ spec: ParameterTree.Layer, config c: ModelConfig, linear: (ParameterTree.Linear) throws -> L,
+         norm: (ParameterTree.Norm) throws -> N) rethrows {
+        self.init(selfAttention: try MultiHeadAttention(spec.selfAttention, config: c, linear: linear),
+                  selfAttentionNorm: try spec.selfAttentionNorm.map(norm),
+                  crossAttention: try MultiHeadAttention(spec.crossAttention!, config: c, linear: linear),
+                  crossAttentionNorm: try spec.crossAttentionNorm.map(norm),
+                  feedForward: try spec.feedForward.map { try PositionwiseFeedForward($0, config: c, linear: linear) },
+                  finalNorm: try spec.finalNorm.map(norm), placement: c.layerNorm)
+    }
+}
+
+extension DecoderBlock: Sendable where L: Sendable, N: Sendable {}
+
+/// The stages' decoder layer: a checkpoint's weights.
+public typealias DecoderLayer = DecoderBlock<Linear, LayerNorm<Float>>
 
 /// The decoder: target ids → embeddings + positions → layers → (final norm) → hidden states.
 /// Used one step at a time while generating, or on a whole prefix at once (teacher forcing);

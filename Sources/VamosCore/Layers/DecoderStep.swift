@@ -4,23 +4,22 @@
 /// against its own cache. Each row gets exactly the bits `Decoder.forward` gives it alone: the
 /// products compute every element in one canonical order whatever the number of rows, and
 /// layer norm, attention and activations are per row.
-extension DecoderLayer {
+extension DecoderBlock where L.Value == Float {
     /// x: [B, C], one new position of each of B sequences; caches[b] grows by that position.
     public func step(_ x: [Float], caches: inout [Cache]) -> [Float] {
         let C = selfAttention.dModel
-        let attn = residual(x, placement: placement, norm: selfAttentionNorm) { h in
+        return forward(x, keep: false, trace: nil, selfAttend: { h in
             let k = selfAttention.k.forward(h), v = selfAttention.v.forward(h)
             for b in caches.indices {
                 caches[b].selfKeys.append(contentsOf: k[(b * C)..<((b + 1) * C)])
                 caches[b].selfValues.append(contentsOf: v[(b * C)..<((b + 1) * C)])
             }
-            return selfAttention.attendEach(q: selfAttention.q.forward(h), caches.map { ($0.selfKeys, $0.selfValues) }, causal: true)
-        }
-        let cross = residual(attn.stream, placement: placement, norm: crossAttentionNorm) { h in
-            crossAttention.attendEach(q: crossAttention.q.forward(h), caches.map { ($0.crossKeys, $0.crossValues) }, causal: false)
-        }
-        guard let feedForward else { return cross.stream }
-        return residual(cross.stream, placement: placement, norm: finalNorm) { feedForward.forward($0) }.stream
+            return (selfAttention.attendEach(q: selfAttention.q.forward(h), caches.map { ($0.selfKeys, $0.selfValues) },
+                                             causal: true), nil)
+        }, crossAttend: { h in
+            (crossAttention.attendEach(q: crossAttention.q.forward(h), caches.map { ($0.crossKeys, $0.crossValues) },
+                                       causal: false), nil)
+        }).y
     }
 }
 

@@ -3,24 +3,22 @@
 /// sentence over its own keys only. Each sentence gets exactly the bits it gets alone: the
 /// products compute every element in one canonical order whatever the number of rows, and layer
 /// norm, attention and activations are per row or per sentence.
-extension EncoderLayer {
+extension EncoderBlock {
     /// x: the packed rows of sentences of `lengths` rows each → the same rows after this layer.
-    public func forward(packed x: [Float], lengths: [Int]) -> [Float] {
-        let attn = residual(x, placement: placement, norm: selfAttentionNorm) { h in
+    public func forward(packed x: [V], lengths: [Int]) -> [V] {
+        forward(x, keep: false, trace: nil) { h in
             let q = selfAttention.q.forward(h), k = selfAttention.k.forward(h), v = selfAttention.v.forward(h)
             var start = 0
             let rows = lengths.map { T -> Range<Int> in defer { start += T }; return start..<(start + T) }
             let z = selfAttention.attendSequences(q: q, k: k, v: v, queries: rows, keys: rows, validKeys: nil,
                                                   causal: false, keep: false).z
-            return selfAttention.project(z)
-        }
-        guard let feedForward else { return attn.stream }
-        return residual(attn.stream, placement: placement, norm: finalNorm) { feedForward.forward($0) }.stream
+            return (selfAttention.project(z), nil)
+        }.y
     }
 }
 
 extension Encoder {
-    /// Every layer (and the final norm) over sentences packed as in `EncoderLayer.forward(packed:lengths:)`.
+    /// Every layer (and the final norm) over sentences packed as in `EncoderBlock.forward(packed:lengths:)`.
     public func forward(packed x: [Float], lengths: [Int]) -> [Float] {
         var h = x
         for layer in layers { h = layer.forward(packed: h, lengths: lengths) }

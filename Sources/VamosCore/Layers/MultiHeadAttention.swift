@@ -150,3 +150,11 @@ extension MultiHeadAttention where L: TrainableLinearMap {
         return dh
     }
 }
+
+extension MultiHeadAttention {
+    /// The attention `spec` of the ParameterTree, its projections made by `linear`.
+    init(_ spec: ParameterTree.Attention, config c: ModelConfig, linear: (ParameterTree.Linear) throws -> L) rethrows {
+        self.init(q: try linear(spec.q), k: try linear(spec.k), v: try linear(spec.v), out: try linear(spec.out),
+                  heads: spec.heads, similarity: c.similarity)
+    }
+}

@@ -43,3 +43,10 @@ extension PositionwiseFeedForward where L: TrainableLinearMap {
 }
 
 extension PositionwiseFeedForward: Sendable where L: Sendable {}
+
+extension PositionwiseFeedForward {
+    /// The feed-forward block `spec` of the ParameterTree, its layers made by `linear`.
+    init(_ spec: ParameterTree.FeedForward, config c: ModelConfig, linear: (ParameterTree.Linear) throws -> L) rethrows {
+        self.init(fc1: try linear(spec.fc1), fc2: try linear(spec.fc2), activation: c.activation)
+    }
+}

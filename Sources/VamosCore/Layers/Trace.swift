@@ -46,4 +46,10 @@ public struct TraceScope {
     public func record(_ name: String, _ data: [Float], shape: [Int], axes: [String]) {
         trace.record(prefix + name, data, shape: shape, axes: axes)
     }
+
+    /// A block written over any number type records its Float values as they are (a Double model,
+    /// as in the gradient checks, is never traced; it would be rounded to Float here).
+    func record<F: Scalar>(_ name: String, _ data: [F], shape: [Int], axes: [String]) {
+        record(name, data as? [Float] ?? data.map { Float($0) }, shape: shape, axes: axes)
+    }
 }

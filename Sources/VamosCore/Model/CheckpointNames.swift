@@ -61,24 +61,15 @@ extension Model {
 
     public func encoder() throws -> Encoder {
         let s = tree.encoder
-        let layers = try s.layers.map { l -> EncoderLayer in
-            EncoderLayer(selfAttention: try attention(l.selfAttention), selfAttentionNorm: try layerNorm(l.selfAttentionNorm),
-                         feedForward: try feedForward(l.feedForward), finalNorm: try layerNorm(l.finalNorm),
-                         placement: config.layerNorm)
-        }
-        return Encoder(layers: layers, finalNorm: try layerNorm(s.finalNorm))
+        return Encoder(layers: try s.layers.map { try EncoderLayer($0, config: config, linear: linear, norm: layerNorm) },
+                       finalNorm: try s.finalNorm.map(layerNorm))
     }
 
     public func decoder() throws -> Decoder {
         let s = tree.decoder
-        let layers = try s.layers.map { l -> DecoderLayer in
-            DecoderLayer(selfAttention: try attention(l.selfAttention), selfAttentionNorm: try layerNorm(l.selfAttentionNorm),
-                         crossAttention: try attention(l.crossAttention!), crossAttentionNorm: try layerNorm(l.crossAttentionNorm),
-                         feedForward: try feedForward(l.feedForward), finalNorm: try layerNorm(l.finalNorm),
-                         placement: config.layerNorm)
-        }
-        return Decoder(embedding: try targetEmbedding(), positions: try positionalEncoding("decoder"), layers: layers,
-                       finalNorm: try layerNorm(s.finalNorm))
+        return Decoder(embedding: try targetEmbedding(), positions: try positionalEncoding("decoder"),
+                       layers: try s.layers.map { try DecoderLayer($0, config: config, linear: linear, norm: layerNorm) },
+                       finalNorm: try s.finalNorm.map(layerNorm))
     }
 
     public func outputProjection() throws -> OutputProjection {
@@ -93,19 +84,8 @@ extension Model {
         Linear(weight: try matrix(l.weight.name, l.weight.shape), bias: try l.bias.map { try weight($0.name, $0.shape).data })
     }
 
-    private func attention(_ a: T.Attention) throws -> MultiHeadAttention<Linear> {
-        MultiHeadAttention(q: try linear(a.q), k: try linear(a.k), v: try linear(a.v), out: try linear(a.out),
-                           heads: a.heads, similarity: config.similarity)
-    }
-
-    private func feedForward(_ f: T.FeedForward?) throws -> PositionwiseFeedForward<Linear>? {
-        guard let f else { return nil }
-        return PositionwiseFeedForward(fc1: try linear(f.fc1), fc2: try linear(f.fc2), activation: config.activation)
-    }
-
-    private func layerNorm(_ n: T.Norm?) throws -> LayerNorm<Float>? {
-        guard let n else { return nil }
-        return LayerNorm(gamma: try weight(n.weight.name, n.weight.shape).data, beta: try weight(n.bias.name, n.bias.shape).data,
-                         eps: config.layerNormEps)
+    private func layerNorm(_ n: T.Norm) throws -> LayerNorm<Float> {
+        LayerNorm(gamma: try weight(n.weight.name, n.weight.shape).data, beta: try weight(n.bias.name, n.bias.shape).data,
+                  eps: config.layerNormEps)
     }
 }

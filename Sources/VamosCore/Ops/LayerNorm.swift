@@ -108,3 +108,20 @@ public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [
     } } } } } } }
     return dx
 }
+
+/// What a residual connection normalizes with, whatever holds γ and β: the stages' `LayerNorm<Float>`
+/// (a checkpoint's) or training's `ParameterLayerNorm<F>` (slots of `Parameters`), so each block is
+/// wired once over either (EncoderBlock, DecoderBlock).
+public protocol Normalization {
+    associatedtype Value: Scalar
+    func forward(_ x: [Value], keep: Bool) -> (y: [Value], cache: LayerNorm<Value>.Cache?)
+}
+
+/// A `Normalization` with a backward pass that adds into its own γ, β gradients.
+public protocol TrainableNormalization: Normalization {
+    func backward(_ dy: [Value], _ cache: LayerNorm<Value>.Cache) -> [Value]
+}
+
+extension LayerNorm: Normalization {
+    public typealias Value = F
+}

@@ -1,9 +1,10 @@
 /// The whole Transformer for training: a batched forward pass that keeps what the backward pass
-/// needs, and the backward pass, walking the ParameterTree layer by layer (llm.c style). The layers
-/// are the stages' own — `MultiHeadAttention`, `PositionwiseFeedForward`, `LayerNorm`, `residual`,
-/// each with its backward beside its forward — built here over this model's parameters
-/// (`ParameterLinear<F>`) instead of a checkpoint's weights. Embeddings and the output layer are
-/// still written here (`embed`/`embedBackward`; the stages: Layers/Embedding.swift, OutputProjection).
+/// needs, and the backward pass, layer by layer (llm.c style). The blocks are the stages' own —
+/// `EncoderBlock` and `DecoderBlock` (Layers/Encoder.swift, Layers/Decoder.swift), wired once and
+/// built from the same ParameterTree — over this model's parameters (`ParameterLinear<F>`,
+/// `ParameterLayerNorm<F>`) instead of a checkpoint's weights; each block's backward sits beside
+/// its forward. Embeddings (`embed`/`embedBackward`) are still written here (the stages:
+/// Layers/Embedding.swift, Layers/PositionalEncoding.swift).
 ///
 /// Shapes: B batch, T source length, S target length, C d_model, V target vocabulary; F is the
 /// number type (Float to train, Double for the gradient check).
@@ -22,22 +23,30 @@ public final class TrainingModel<F: Scalar> {
         tree = ParameterTree(parameters.config)
     }
 
-    // MARK: caches
+    // MARK: layers and caches
 
     typealias NormCache = LayerNorm<F>.Cache
-    typealias Attention = MultiHeadAttention<ParameterLinear<F>>
-    typealias AttentionCache = Attention.Cache
-    typealias FeedForward = PositionwiseFeedForward<ParameterLinear<F>>
-    enum SublayerCache { case attention(AttentionCache), feedForward(FeedForward.Cache) }
-    struct ResidualCache { var norms: ResidualNorms<F>; var sub: SublayerCache }
+    typealias Linear = ParameterLinear<F>
+    typealias Norm = ParameterLayerNorm<F>
+    typealias EncoderLayer = EncoderBlock<Linear, Norm>
+    typealias DecoderLayer = DecoderBlock<Linear, Norm>
     struct Forward {
-        var encoderLayers: [[ResidualCache]] = []
+        var encoderLayers: [EncoderLayer.Kept] = []
         var encoderFinal: NormCache?
-        var decoderLayers: [[ResidualCache]] = []
+        var decoderLayers: [DecoderLayer.Kept] = []
         var decoderFinal: NormCache?
         var decoderOut: [F] = []            // [B·S, C]
         var logits: [F] = []                // [B·S, V]
     }
+
+    /// The blocks, built from the layer tree over this model's parameters exactly as the stages build
+    /// them over a checkpoint's weights (Model/CheckpointNames.swift).
+    var encoderLayers: [EncoderLayer] { tree.encoder.layers.map { EncoderLayer($0, config: c, linear: linear, norm: norm) } }
+    var decoderLayers: [DecoderLayer] { tree.decoder.layers.map { DecoderLayer($0, config: c, linear: linear, norm: norm) } }
+    func linear(_ spec: T.Linear) -> Linear { Linear(model: self, spec) }
+    func norm(_ spec: T.Norm) -> Norm { Norm(model: self, prefix: spec.prefix) }
+    /// The final fully connected layer: the untied lm_head, else the decoder's embedding; final_logits_bias.
+    var outputLayer: Linear { Linear(model: self, weight: tree.lmHead ?? tree.decoder.embedding, bias: tree.finalLogitsBias) }
 
     // MARK: loss
 
@@ -112,17 +121,7 @@ public final class TrainingModel<F: Scalar> {
 
     func positionsName(_ stack: String) -> String { (stack == "encoder" ? tree.encoder : tree.decoder).positions!.name }
 
-    // MARK: building blocks
-
-    /// The layer norm `prefix` on this model's parameters.
-    func layerNorm(_ prefix: String) -> LayerNorm<F> {
-        LayerNorm(gamma: parameters.values["\(prefix).weight"]!, beta: parameters.values["\(prefix).bias"]!, eps: F(c.layerNormEps))
-    }
-
-    func normForward(_ prefix: String, _ x: [F]) -> ([F], NormCache) {
-        let (y, cache) = layerNorm(prefix).forward(x, keep: true)
-        return (y, cache!)
-    }
+    // MARK: gradients
 
     /// Lends a gradient buffer out of the dictionary (no copy, and no overlapping access when two
     /// buffers are needed at once).
@@ -133,22 +132,7 @@ public final class TrainingModel<F: Scalar> {
         return r
     }
 
-    func normBackward(_ prefix: String, _ dy: [F], _ cache: NormCache) -> [F] {
-        let norm = layerNorm(prefix)
-        return withGrad("\(prefix).weight") { dGamma in
-            withGrad("\(prefix).bias") { dBeta in norm.backward(dy, cache, dGamma: &dGamma, dBeta: &dBeta) }
-        }
-    }
-
-    func linear(_ prefix: String, _ x: [F], in i: Int, out o: Int) -> [F] {
-        linearForward(x, weight: parameters.values["\(prefix).weight"]!, bias: parameters.values["\(prefix).bias"], in: i, out: o)
-    }
-
-    func linearBack(_ prefix: String, _ dy: [F], x: [F], in i: Int, out o: Int) -> [F] {
-        linearBack(weight: "\(prefix).weight", bias: parameters.grads["\(prefix).bias"] != nil ? "\(prefix).bias" : nil,
-                   dy, x: x, in: i, out: o)
-    }
-
+    /// A linear layer's backward on the slots `weight`, `bias` (ParameterLinear).
     func linearBack(weight: String, bias: String?, _ dy: [F], x: [F], in i: Int, out o: Int) -> [F] {
         let w = parameters.values[weight]!
         // Input gradients only (attribute): dx = dy·W, the product linearBackward computes first.
@@ -161,52 +145,8 @@ public final class TrainingModel<F: Scalar> {
         }
     }
 
-    func attention(_ spec: T.Attention) -> Attention {
-        Attention(q: linearMap(spec.q), k: linearMap(spec.k), v: linearMap(spec.v), out: linearMap(spec.out),
-                  heads: spec.heads, similarity: c.similarity)
-    }
-
-    /// The layer on this model's parameters (the stages build the same type on a checkpoint's weights).
-    func linearMap(_ spec: T.Linear) -> ParameterLinear<F> {
-        ParameterLinear(model: self, prefix: spec.prefix, inFeatures: spec.weight.shape[1], outFeatures: spec.weight.shape[0])
-    }
-
-    func feedForward(_ spec: T.FeedForward) -> FeedForward {
-        FeedForward(fc1: linearMap(spec.fc1), fc2: linearMap(spec.fc2), activation: c.activation)
-    }
-
-    /// `residual` (Layers/Residual.swift) keeping its caches, the sublayer's included.
-    func residualForward(_ normName: String, _ x: [F], _ f: ([F]) -> ([F], SublayerCache)) -> ([F], ResidualCache) {
-        var sub: SublayerCache? = nil
-        let r = residual(x, placement: c.layerNorm, norm: c.layerNorm == .none ? nil : layerNorm(normName), keep: true) { h in
-            let (o, s) = f(h)
-            sub = s
-            return o
-        }
-        return (r.stream, ResidualCache(norms: r.cache!, sub: sub!))
-    }
-
-    func residualBackward(_ normName: String, _ dOut: [F], _ r: ResidualCache, _ fBack: ([F]) -> [F]) -> [F] {
-        VamosCore.residualBackward(dOut, r.norms, norm: { normBackward(normName, $0, $1) }, fBack)
-    }
-
-    /// The feed-forward block of layer `p` inside its residual connection: x ← residual(x, FFN).
-    func feedForwardSublayer(_ layer: T.Layer, _ x: inout [F]) -> ResidualCache {
-        let (y, r) = residualForward(layer.finalNorm?.prefix ?? "", x) { h in
-            let (o, ff) = feedForward(layer.feedForward!).forward(h, keep: true)
-            return (o, .feedForward(ff!))
-        }
-        x = y
-        return r
-    }
-
-    /// The layer norm after a pre-norm stack (nil for post/none): x ← LN(x).
-    func stackNorm(_ stack: T.Stack, _ x: inout [F]) -> NormCache? {
-        guard let norm = stack.finalNorm else { return nil }
-        let (y, n) = normForward(norm.prefix, x)
-        x = y
-        return n
-    }
+    /// A pre-norm stack's final layer norm (nil for post/none).
+    func stackNorm(_ stack: T.Stack) -> Norm? { stack.finalNorm.map(norm) }
 
     // MARK: encoder
 
@@ -219,18 +159,12 @@ public final class TrainingModel<F: Scalar> {
     /// The encoder layers (and a pre-norm stack's final norm) on `encoder_input` x [B·T, C].
     func encoderStack(_ input: [F], batch B: Int, validKeys: [Int], _ f: inout Forward) -> [F] {
         var x = input
-        for layer in tree.encoder.layers {
-            var caches: [ResidualCache] = []
-            let (x1, r1) = residualForward(layer.selfAttentionNorm?.prefix ?? "", x) { h in
-                let (o, a) = attention(layer.selfAttention).forward(batch: B, h, memory: h, validKeys: validKeys, causal: false, keep: true)
-                return (o, .attention(a!))
-            }
-            x = x1
-            caches.append(r1)
-            if layer.feedForward != nil { caches.append(feedForwardSublayer(layer, &x)) }
-            f.encoderLayers.append(caches)
+        for layer in encoderLayers {
+            let (y, kept) = layer.forward(batch: B, x, validKeys: validKeys, keep: true)
+            x = y
+            f.encoderLayers.append(kept!)
         }
-        f.encoderFinal = stackNorm(tree.encoder, &x)
+        if let n = stackNorm(tree.encoder) { (x, f.encoderFinal) = n.forward(x, keep: true) }
         return x
     }
 
@@ -243,18 +177,8 @@ public final class TrainingModel<F: Scalar> {
     /// d(encoder_input) from d(encoder_output), adding every layer's parameter gradients.
     func encoderStackBackward(_ dOut: [F], batch B: Int, _ f: Forward) -> [F] {
         var dx = dOut
-        if let n = f.encoderFinal { dx = normBackward(tree.encoder.finalNorm!.prefix, dx, n) }
-        for (l, layer) in tree.encoder.layers.enumerated().reversed() {
-            let caches = f.encoderLayers[l]
-            if let spec = layer.feedForward, case .feedForward(let ff) = caches[1].sub {
-                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[1]) { feedForward(spec).backward($0, ff) }
-            }
-            if case .attention(let a) = caches[0].sub {
-                dx = residualBackward(layer.selfAttentionNorm?.prefix ?? "", dx, caches[0]) {
-                    attention(layer.selfAttention).backward(batch: B, $0, a, dMemory: nil)
-                }
-            }
-        }
+        if let n = f.encoderFinal { dx = stackNorm(tree.encoder)!.backward(dx, n) }
+        for (l, layer) in encoderLayers.enumerated().reversed() { dx = layer.backward(batch: B, dx, f.encoderLayers[l]) }
         return dx
     }
 
@@ -269,32 +193,16 @@ public final class TrainingModel<F: Scalar> {
     /// The decoder layers, final norm and output layer on the decoder input y [B·S, C]
     /// (embeddings + positions of the start token and the target shifted right): sets `f.logits`.
     func decoderStack(_ input: [F], batch B: Int, memory: [F], validKeys: [Int], _ f: inout Forward) {
-        let C = c.dModel, S = input.count / C / B
         var x = input
-        let selfKeys = [Int](repeating: S, count: B)  // the causal mask already hides padding from real positions
-        for layer in tree.decoder.layers {
-            var caches: [ResidualCache] = []
-            let (x1, r1) = residualForward(layer.selfAttentionNorm?.prefix ?? "", x) { h in
-                let (o, a) = attention(layer.selfAttention).forward(batch: B, h, memory: h, validKeys: selfKeys, causal: true, keep: true)
-                return (o, .attention(a!))
-            }
-            let (x2, r2) = residualForward(layer.crossAttentionNorm?.prefix ?? "", x1) { h in
-                let (o, a) = attention(layer.crossAttention!).forward(batch: B, h, memory: memory, validKeys: validKeys, causal: false, keep: true)
-                return (o, .attention(a!))
-            }
-            x = x2
-            caches += [r1, r2]
-            if layer.feedForward != nil { caches.append(feedForwardSublayer(layer, &x)) }
-            f.decoderLayers.append(caches)
+        for layer in decoderLayers {
+            let (y, kept) = layer.forward(batch: B, x, memory: memory, validKeys: validKeys, keep: true)
+            x = y
+            f.decoderLayers.append(kept!)
         }
-        f.decoderFinal = stackNorm(tree.decoder, &x)
+        if let n = stackNorm(tree.decoder) { (x, f.decoderFinal) = n.forward(x, keep: true) }
         f.decoderOut = x
-        f.logits = linearForward(x, weight: parameters.values[outputWeightName]!,
-                                 bias: tree.finalLogitsBias.map { parameters.values[$0.name]! }, in: C, out: c.decoderVocabSize)
+        f.logits = outputLayer.forward(x)
     }
-
-    /// The output layer's weight: the untied lm_head, else the decoder's embedding.
-    var outputWeightName: String { tree.lmHead?.name ?? tree.decoder.embedding.name }
 
     func decoderBackward(_ batch: Batch, dlogits: [F], _ f: Forward, dMemory: inout [F]) {
         let dy = decoderStackBackward(dlogits, batch: batch.size, f, dMemory: &dMemory)
@@ -304,26 +212,10 @@ public final class TrainingModel<F: Scalar> {
 
     /// d(decoder input) from d(logits); adds d(encoder output) into `dMemory` and every parameter's gradient.
     func decoderStackBackward(_ dlogits: [F], batch B: Int, _ f: Forward, dMemory: inout [F]) -> [F] {
-        let C = c.dModel, V = c.decoderVocabSize
-        var dx = linearBack(weight: outputWeightName, bias: tree.finalLogitsBias?.name, dlogits, x: f.decoderOut, in: C, out: V)
-        if let n = f.decoderFinal { dx = normBackward(tree.decoder.finalNorm!.prefix, dx, n) }
-        for (l, layer) in tree.decoder.layers.enumerated().reversed() {
-            let caches = f.decoderLayers[l]
-            if let spec = layer.feedForward, case .feedForward(let ff) = caches[2].sub {
-                dx = residualBackward(layer.finalNorm?.prefix ?? "", dx, caches[2]) { feedForward(spec).backward($0, ff) }
-            }
-            if case .attention(let a) = caches[1].sub {
-                dx = residualBackward(layer.crossAttentionNorm?.prefix ?? "", dx, caches[1]) { d in
-                    dMemory.withUnsafeMutableBufferPointer { dm in
-                        attention(layer.crossAttention!).backward(batch: B, d, a, dMemory: dm)
-                    }
-                }
-            }
-            if case .attention(let a) = caches[0].sub {
-                dx = residualBackward(layer.selfAttentionNorm?.prefix ?? "", dx, caches[0]) {
-                    attention(layer.selfAttention).backward(batch: B, $0, a, dMemory: nil)
-                }
-            }
+        var dx = outputLayer.backward(dlogits, input: f.decoderOut)
+        if let n = f.decoderFinal { dx = stackNorm(tree.decoder)!.backward(dx, n) }
+        for (l, layer) in decoderLayers.enumerated().reversed() {
+            dx = layer.backward(batch: B, dx, f.decoderLayers[l], dMemory: &dMemory)
         }
         return dx
     }
