@@ -21,8 +21,7 @@ public struct Embedding: Sendable {
 
     /// ids: [T] → [T, C]. An id outside the vocabulary is an error naming its position.
     public func forward(_ ids: [Int], field: String = "ids") throws -> [Float] {
-        var out = [Float](repeating: 0, count: ids.count * dModel)
-        for (t, id) in ids.enumerated() {
+        try embeddingForward(ids, dModel: dModel, scale: scale) { t, id in
             guard id >= 0 && id < vocabSize else {
                 throw VamosError("'\(field)[\(t)]' is \(id), outside the vocabulary (0..<\(vocabSize))")
             }
@@ -30,8 +29,25 @@ public struct Embedding: Sendable {
             if let checkRows, let j = row.firstIndex(where: { !$0.isFinite }) {
                 throw VamosError("\(checkRows) holds a non-finite value at index \(id * dModel + j)")
             }
-            for j in 0..<dModel { out[t * dModel + j] = row[j] * scale }
+            return row
         }
-        return out
+    }
+}
+
+/// The embedding lookup, whatever holds the matrix (a checkpoint's, or training's Float/Double
+/// parameters):  e[t] = row(t, id_t) · scale,  ids [n] → [n, C].
+func embeddingForward<F: Scalar>(_ ids: [Int], dModel C: Int, scale: F, row: (Int, Int) throws -> [F]) rethrows -> [F] {
+    var out = [F](repeating: 0, count: ids.count * C)
+    for (t, id) in ids.enumerated() {
+        let r = try row(t, id)
+        for j in 0..<C { out[t * C + j] = r[j] * scale }
+    }
+    return out
+}
+
+/// Beside it:  dE[id_t] += de[t] · scale  (rows in order of t).
+func embeddingBackward<F: Scalar>(_ ids: [Int], dModel C: Int, scale: F, de: [F], dTable: inout [F]) {
+    for (t, id) in ids.enumerated() {
+        for j in 0..<C { dTable[id * C + j] += de[t * C + j] * scale }
     }
 }

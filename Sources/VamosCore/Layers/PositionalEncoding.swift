@@ -75,11 +75,20 @@ public struct PositionalEncoding: Sendable {
 
     /// x + P for a sequence starting at position `start`: [T, C] → [T, C].
     public func forward(_ x: [Float], start: Int = 0) throws -> [Float] {
-        let p = try values(count: x.count / dModel, start: start)
         var out = x
-        for i in out.indices { out[i] += p[i] }
+        addPositions(try values(count: x.count / dModel, start: start), to: &out)
         return out
     }
+}
+
+/// x ← x + P for B sequences side by side: x [B·T, C], p [T, C] (training's batches; the stages, B = 1).
+func addPositions<F: Scalar>(_ p: [F], to x: inout [F]) {
+    for i in x.indices { x[i] += p[i % p.count] }
+}
+
+/// Beside it, for learned positions:  dP[t] += Σ_b dx[b·T + t]  (sequences in order of b; count = T·C).
+func addPositionsBackward<F: Scalar>(_ dx: [F], dPositions: inout [F], count: Int) {
+    for i in dx.indices { dPositions[i % count] += dx[i] }
 }
 
 /// 10000^(2⌊j/2⌋/C) in double, as exp(e · ln 10000) with Vamos' own exp (libm's pow differs

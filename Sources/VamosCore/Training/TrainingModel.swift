@@ -3,8 +3,8 @@
 /// `EncoderBlock` and `DecoderBlock` (Layers/Encoder.swift, Layers/Decoder.swift), wired once and
 /// built from the same ParameterTree — over this model's parameters (`ParameterLinear<F>`,
 /// `ParameterLayerNorm<F>`) instead of a checkpoint's weights; each block's backward sits beside
-/// its forward. Embeddings (`embed`/`embedBackward`) are still written here (the stages:
-/// Layers/Embedding.swift, Layers/PositionalEncoding.swift).
+/// its forward. Embeddings and positions too: `embed`/`embedBackward`
+/// call Layers/Embedding.swift's and Layers/PositionalEncoding.swift's arithmetic on the parameters.
 ///
 /// Shapes: B batch, T source length, S target length, C d_model, V target vocabulary; F is the
 /// number type (Float to train, Double for the gradient check).
@@ -77,10 +77,10 @@ public final class TrainingModel<F: Scalar> {
 
     // MARK: embeddings
 
+    /// Embeddings + positions of B sequences of T ids → [B·T, C] (Layers/Embedding.swift, PositionalEncoding.swift).
     func embed(_ ids: [Int], rows T: Int, batch B: Int, name: String, stack: String) throws -> [F] {
         let C = c.dModel
         let table = parameters.values[name]!
-        let scale: F = c.scaleEmbedding ? F(Double(C).squareRoot()) : 1
         let p: [F]                                                            // [T, C]
         if c.positionalEncoding == .learned {
             guard T <= c.maxPositionEmbeddings else {
@@ -91,33 +91,20 @@ public final class TrainingModel<F: Scalar> {
             p = try PositionalEncoding(kind: c.positionalEncoding, dModel: C, maxPositions: c.maxPositionEmbeddings)
                 .values(count: T).map { F($0) }
         }
-        var x = [F](repeating: 0, count: B * T * C)                        // [B·T, C]
-        for b in 0..<B {
-            for t in 0..<T {
-                let id = ids[b * T + t], row = (b * T + t) * C
-                for j in 0..<C { x[row + j] = table[id * C + j] * scale + p[t * C + j] }
-            }
-        }
+        var x = embeddingForward(ids, dModel: C, scale: embeddingScale) { _, id in Array(table[(id * C)..<((id + 1) * C)]) }
+        addPositions(p, to: &x)                                               // [B·T, C]
         return x
     }
 
     func embedBackward(_ ids: [Int], rows T: Int, batch B: Int, dx: [F], name: String, stack: String) {
         let C = c.dModel
-        let scale: F = c.scaleEmbedding ? F(Double(C).squareRoot()) : 1
-        withGrad(name) { dE in
-            for b in 0..<B {
-                for t in 0..<T {
-                    let id = ids[b * T + t], row = (b * T + t) * C
-                    for j in 0..<C { dE[id * C + j] += dx[row + j] * scale }
-                }
-            }
-        }
+        withGrad(name) { embeddingBackward(ids, dModel: C, scale: embeddingScale, de: dx, dTable: &$0) }
         if c.positionalEncoding == .learned {
-            withGrad(positionsName(stack)) { dP in
-                for b in 0..<B { for t in 0..<T { for j in 0..<C { dP[t * C + j] += dx[(b * T + t) * C + j] } } }
-            }
+            withGrad(positionsName(stack)) { addPositionsBackward(dx, dPositions: &$0, count: T * C) }
         }
     }
+
+    var embeddingScale: F { c.scaleEmbedding ? F(Double(c.dModel).squareRoot()) : 1 }
 
     func positionsName(_ stack: String) -> String { (stack == "encoder" ? tree.encoder : tree.decoder).positions!.name }
 
