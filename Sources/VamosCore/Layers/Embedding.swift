@@ -35,12 +35,15 @@ public struct Embedding: Sendable {
 }
 
 /// The embedding lookup, whatever holds the matrix (a checkpoint's, or training's Float/Double
-/// parameters):  e[t] = row(t, id_t) · scale,  ids [n] → [n, C].
-func embeddingForward<F: Scalar>(_ ids: [Int], dModel C: Int, scale: F, row: (Int, Int) throws -> [F]) rethrows -> [F] {
+/// parameters):  e[t] = row(t, id_t) · scale,  ids [n] → [n, C]. `row` gives the C values of the
+/// row (an array, or a slice of the table: no copy).
+func embeddingForward<F: Scalar, Row: RandomAccessCollection<F>>(_ ids: [Int], dModel C: Int, scale: F,
+                                                                row: (Int, Int) throws -> Row) rethrows -> [F]
+    where Row.Index == Int {
     var out = [F](repeating: 0, count: ids.count * C)
     for (t, id) in ids.enumerated() {
-        let r = try row(t, id)
-        for j in 0..<C { out[t * C + j] = r[j] * scale }
+        let r = try row(t, id), first = r.startIndex
+        for j in 0..<C { out[t * C + j] = r[first + j] * scale }
     }
     return out
 }

@@ -83,12 +83,16 @@ public struct PositionalEncoding: Sendable {
 
 /// x ← x + P for B sequences side by side: x [B·T, C], p [T, C] (training's batches; the stages, B = 1).
 func addPositions<F: Scalar>(_ p: [F], to x: inout [F]) {
-    for i in x.indices { x[i] += p[i % p.count] }
+    for start in stride(from: 0, to: x.count, by: max(p.count, 1)) {
+        for i in 0..<p.count { x[start + i] += p[i] }
+    }
 }
 
 /// Beside it, for learned positions:  dP[t] += Σ_b dx[b·T + t]  (sequences in order of b; count = T·C).
 func addPositionsBackward<F: Scalar>(_ dx: [F], dPositions: inout [F], count: Int) {
-    for i in dx.indices { dPositions[i % count] += dx[i] }
+    for start in stride(from: 0, to: dx.count, by: max(count, 1)) {
+        for i in 0..<count { dPositions[i] += dx[start + i] }
+    }
 }
 
 /// 10000^(2⌊j/2⌋/C) in double, as exp(e · ln 10000) with Vamos' own exp (libm's pow differs

@@ -91,7 +91,7 @@ public final class TrainingModel<F: Scalar> {
             p = try PositionalEncoding(kind: c.positionalEncoding, dModel: C, maxPositions: c.maxPositionEmbeddings)
                 .values(count: T).map { F($0) }
         }
-        var x = embeddingForward(ids, dModel: C, scale: embeddingScale) { _, id in Array(table[(id * C)..<((id + 1) * C)]) }
+        var x = embeddingForward(ids, dModel: C, scale: embeddingScale) { _, id in table[(id * C)..<((id + 1) * C)] }
         addPositions(p, to: &x)                                               // [B·T, C]
         return x
     }
