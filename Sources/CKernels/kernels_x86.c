@@ -34,6 +34,35 @@ static inline __attribute__((always_inline)) float reduce8_avx(__m256 s8) {
     return _mm_cvtss_f32(s1);
 }
 #define REDUCE16(acc) reduce8_avx(_mm256_add_ps((acc)[0], (acc)[1]))  // i + (i+8)
+// tile_block over the whole blocks of k for a 2 × 3 float32 tile (as tile_loop4x4_f32_avx512 below):
+// the same fused multiply-adds in the same order, row pointers and the 12 accumulators in registers.
+static inline __attribute__((always_inline)) void tile_loop2x3_f32_avx2(__m256 acc[4][8][2], const float *const *ap,
+        const void *const *bp, int64_t kfull, const char *pf, int64_t lines) {
+    const float *a0 = ap[0], *a1 = ap[1];
+    const float *b0 = bp[0], *b1 = bp[1], *b2 = bp[2];
+    __m256 c000 = acc[0][0][0], c001 = acc[0][0][1], c010 = acc[0][1][0], c011 = acc[0][1][1];
+    __m256 c020 = acc[0][2][0], c021 = acc[0][2][1], c100 = acc[1][0][0], c101 = acc[1][0][1];
+    __m256 c110 = acc[1][1][0], c111 = acc[1][1][1], c120 = acc[1][2][0], c121 = acc[1][2][1];
+    const int64_t step = lines * 64;
+    for (int64_t k = 0; k < kfull; k += 16) {
+        if (pf) {
+            for (int64_t l = 0; l < step; l += 64) __builtin_prefetch(pf + l);
+            pf += step;
+        }
+        __m256 x0 = _mm256_loadu_ps(a0 + k), x1 = _mm256_loadu_ps(a1 + k), y;  // v = 0: k … k+7
+        y = _mm256_loadu_ps(b0 + k); c000 = _mm256_fmadd_ps(x0, y, c000); c100 = _mm256_fmadd_ps(x1, y, c100);
+        y = _mm256_loadu_ps(b1 + k); c010 = _mm256_fmadd_ps(x0, y, c010); c110 = _mm256_fmadd_ps(x1, y, c110);
+        y = _mm256_loadu_ps(b2 + k); c020 = _mm256_fmadd_ps(x0, y, c020); c120 = _mm256_fmadd_ps(x1, y, c120);
+        x0 = _mm256_loadu_ps(a0 + k + 8); x1 = _mm256_loadu_ps(a1 + k + 8);    // v = 1: k+8 … k+15
+        y = _mm256_loadu_ps(b0 + k + 8); c001 = _mm256_fmadd_ps(x0, y, c001); c101 = _mm256_fmadd_ps(x1, y, c101);
+        y = _mm256_loadu_ps(b1 + k + 8); c011 = _mm256_fmadd_ps(x0, y, c011); c111 = _mm256_fmadd_ps(x1, y, c111);
+        y = _mm256_loadu_ps(b2 + k + 8); c021 = _mm256_fmadd_ps(x0, y, c021); c121 = _mm256_fmadd_ps(x1, y, c121);
+    }
+    acc[0][0][0] = c000; acc[0][0][1] = c001; acc[0][1][0] = c010; acc[0][1][1] = c011;
+    acc[0][2][0] = c020; acc[0][2][1] = c021; acc[1][0][0] = c100; acc[1][0][1] = c101;
+    acc[1][1][0] = c110; acc[1][1][1] = c111; acc[1][2][0] = c120; acc[1][2][1] = c121;
+}
+#define TILE_LOOP_F32(acc, ap, bp, kfull, pf, lines) tile_loop2x3_f32_avx2((acc), (ap), (bp), (kfull), (pf), (lines))
 #define TILE_MR 2
 #define TILE_NR 3
 #define GEMV_NR 3  // one row of A: three weight rows at a time stream ~2 % faster here than six (Benchmarks harness, 2 threads)
@@ -43,6 +72,7 @@ static inline __attribute__((always_inline)) float reduce8_avx(__m256 s8) {
 #define tile tile_avx2
 #define block_dt block_dt_avx2
 #include "tile_template.h"
+#undef TILE_LOOP_F32
 #undef VLANES
 #undef NV
 #undef VZERO
@@ -142,6 +172,47 @@ static inline __attribute__((always_inline)) void store_tile4x4_avx512(const vam
     _mm_storeu_ps(c + 3 * ldc, _mm512_extractf32x4_ps(v, 3));
 }
 #define STORE_TILE_4x4(g, acc, i, j) store_tile4x4_avx512((g), (acc), (i), (j))
+
+// tile_block over the whole blocks of k for a 4 × 4 float32 tile: the same fused multiply-adds in
+// the same order (acc[a][b] = fma(A_a[k…k+15], B_b[k…k+15], acc[a][b]), k ascending), written so
+// that the eight row pointers and the 16 accumulators stay in registers. `pf` (or NULL): the next
+// tile's rows, `lines` cache lines of them asked for per block of k (prefetches cannot change a bit,
+// and on x86-64 one past the end of B cannot fault).
+static inline __attribute__((always_inline)) void tile_loop4x4_f32_avx512(__m512 acc[4][8][1], const float *const *ap,
+        const void *const *bp, int64_t kfull, const char *pf, int64_t lines) {
+    const float *a0 = ap[0], *a1 = ap[1], *a2 = ap[2], *a3 = ap[3];
+    const float *b0 = bp[0], *b1 = bp[1], *b2 = bp[2], *b3 = bp[3];
+    __m512 c00 = acc[0][0][0], c01 = acc[0][1][0], c02 = acc[0][2][0], c03 = acc[0][3][0];
+    __m512 c10 = acc[1][0][0], c11 = acc[1][1][0], c12 = acc[1][2][0], c13 = acc[1][3][0];
+    __m512 c20 = acc[2][0][0], c21 = acc[2][1][0], c22 = acc[2][2][0], c23 = acc[2][3][0];
+    __m512 c30 = acc[3][0][0], c31 = acc[3][1][0], c32 = acc[3][2][0], c33 = acc[3][3][0];
+    const int64_t step = lines * 64;
+    for (int64_t k = 0; k < kfull; k += 16) {
+        if (pf) {
+            for (int64_t l = 0; l < step; l += 64) __builtin_prefetch(pf + l);
+            pf += step;
+        }
+        const __m512 x0 = _mm512_loadu_ps(a0 + k), x1 = _mm512_loadu_ps(a1 + k);
+        const __m512 x2 = _mm512_loadu_ps(a2 + k), x3 = _mm512_loadu_ps(a3 + k);
+        __m512 y = _mm512_loadu_ps(b0 + k);
+        c00 = _mm512_fmadd_ps(x0, y, c00); c10 = _mm512_fmadd_ps(x1, y, c10);
+        c20 = _mm512_fmadd_ps(x2, y, c20); c30 = _mm512_fmadd_ps(x3, y, c30);
+        y = _mm512_loadu_ps(b1 + k);
+        c01 = _mm512_fmadd_ps(x0, y, c01); c11 = _mm512_fmadd_ps(x1, y, c11);
+        c21 = _mm512_fmadd_ps(x2, y, c21); c31 = _mm512_fmadd_ps(x3, y, c31);
+        y = _mm512_loadu_ps(b2 + k);
+        c02 = _mm512_fmadd_ps(x0, y, c02); c12 = _mm512_fmadd_ps(x1, y, c12);
+        c22 = _mm512_fmadd_ps(x2, y, c22); c32 = _mm512_fmadd_ps(x3, y, c32);
+        y = _mm512_loadu_ps(b3 + k);
+        c03 = _mm512_fmadd_ps(x0, y, c03); c13 = _mm512_fmadd_ps(x1, y, c13);
+        c23 = _mm512_fmadd_ps(x2, y, c23); c33 = _mm512_fmadd_ps(x3, y, c33);
+    }
+    acc[0][0][0] = c00; acc[0][1][0] = c01; acc[0][2][0] = c02; acc[0][3][0] = c03;
+    acc[1][0][0] = c10; acc[1][1][0] = c11; acc[1][2][0] = c12; acc[1][3][0] = c13;
+    acc[2][0][0] = c20; acc[2][1][0] = c21; acc[2][2][0] = c22; acc[2][3][0] = c23;
+    acc[3][0][0] = c30; acc[3][1][0] = c31; acc[3][2][0] = c32; acc[3][3][0] = c33;
+}
+#define TILE_LOOP_F32(acc, ap, bp, kfull, pf, lines) tile_loop4x4_f32_avx512((acc), (ap), (bp), (kfull), (pf), (lines))
 #define TILE_MR 4
 #define TILE_NR 4
 #define GEMV_NR 8
@@ -151,6 +222,7 @@ static inline __attribute__((always_inline)) void store_tile4x4_avx512(const vam
 #define tile tile_avx512
 #define block_dt block_dt_avx512
 #include "tile_template.h"
+#undef TILE_LOOP_F32
 
 #ifdef __clang__
 #pragma clang attribute pop

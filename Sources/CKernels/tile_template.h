@@ -49,6 +49,11 @@ static inline __attribute__((always_inline)) void tile(const vamos_gemm_args *g,
     const int64_t span = prefetch && g->ldb == K ? (int64_t)nr * K * es : 0;
     const int64_t blocks = kfull / 16 > 0 ? kfull / 16 : 1;
     const int64_t lines = (span / 64 + blocks - 1) / blocks;
+#ifdef TILE_LOOP_F32
+    if (mr == TILE_MR && nr == TILE_NR && dt == VAMOS_DTYPE_F32) {
+        TILE_LOOP_F32(acc, ap, bp, kfull, span ? next : NULL, lines);
+    } else
+#endif
     for (int64_t k = 0, kb = 0; k < kfull; k += 16, kb++) {
         for (int64_t l = 0; l < lines; l++) {
             const char *p = next + (kb * lines + l) * 64;
