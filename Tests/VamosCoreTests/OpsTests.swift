@@ -30,6 +30,58 @@ final class OpsTests: XCTestCase {
                     [-1.3416354, -0.4472118, 0.4472118, 3.1832708, -1.3416354, -0.4472118, 0.4472118, 3.1832708])
     }
 
+    /// The C layer norm (eight rows side by side, blocks of rows on the threads) gives, bit for bit,
+    /// what the formula's one-row loop gives, forward and backward, in both types, on a shape whose
+    /// row blocks are no multiple of 8 and whose width is odd.
+    func testLayerNormIsTheOneRowLoopBitForBit() {
+        func check<T: Scalar>(_: T.Type) {
+            let rows = 203, C = 167  // 33,901 elements: split into 8 blocks of 26 rows (parallelBlockWork)
+            var rng = SplitMix64(seed: 7)
+            func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+            let x = (0..<rows * C).map { _ in T(uniform() * 6 - 3) }
+            let dy = (0..<rows * C).map { _ in T(uniform() * 2 - 1) }
+            let gamma = (0..<C).map { _ in T(uniform() + 0.5) }, beta = (0..<C).map { _ in T(uniform() - 0.5) }
+            let eps = T(1e-5)
+            // The reference: the formulas of LayerNorm.swift, one row at a time, in the stated order.
+            var y = [T](repeating: 0, count: rows * C), xhat = y, dx = y, rstd = [T](repeating: 0, count: rows)
+            var dGamma = [T](repeating: 0.25, count: C), dBeta = [T](repeating: -0.5, count: C)
+            for r in 0..<rows {
+                var mean: Double = 0, variance: Double = 0
+                for j in 0..<C { mean += Double(x[r * C + j]) }
+                mean /= Double(C)
+                for j in 0..<C { let d = Double(x[r * C + j]) - mean; variance += d * d }
+                variance /= Double(C)
+                let inv = 1 / (variance + Double(eps)).squareRoot()
+                rstd[r] = T(inv)
+                for j in 0..<C {
+                    xhat[r * C + j] = T((Double(x[r * C + j]) - mean) * inv)
+                    y[r * C + j] = xhat[r * C + j] * gamma[j] + beta[j]
+                }
+                var mg: T = 0, mgx: T = 0
+                for j in 0..<C { let g = dy[r * C + j] * gamma[j]; mg += g; mgx += g * xhat[r * C + j] }
+                mg /= T(C); mgx /= T(C)
+                for j in 0..<C { dx[r * C + j] = rstd[r] * (dy[r * C + j] * gamma[j] - mg - xhat[r * C + j] * mgx) }
+            }
+            for r in 0..<rows { for j in 0..<C { dGamma[j] += dy[r * C + j] * xhat[r * C + j]; dBeta[j] += dy[r * C + j] } }
+            func bits(_ a: [T]) -> [String] { a.map { "\($0)" + ($0.sign == .minus ? "-" : "") } }
+            for threads in [1, 2, 3] {
+                Kernels.threads = threads
+                let f = layerNormForward(x, gamma: gamma, beta: beta, eps: eps)
+                XCTAssertEqual(bits(f.y), bits(y), "\(T.self) y, \(threads) threads")
+                XCTAssertEqual(bits(f.xhat), bits(xhat), "\(T.self) x̂")
+                XCTAssertEqual(bits(f.rstd), bits(rstd), "\(T.self) rstd")
+                var dG = [T](repeating: 0.25, count: C), dB = [T](repeating: -0.5, count: C)
+                let d = layerNormBackward(dy: dy, xhat: f.xhat, rstd: f.rstd, gamma: gamma, dGamma: &dG, dBeta: &dB)
+                XCTAssertEqual(bits(d), bits(dx), "\(T.self) dx")
+                XCTAssertEqual(bits(dG), bits(dGamma), "\(T.self) dγ")
+                XCTAssertEqual(bits(dB), bits(dBeta), "\(T.self) dβ")
+            }
+            Kernels.threads = Kernels.availableCores
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     /// relu(x) = x < 0 ? +0 : x and relu′: dy where x > 0 (NaN keeps dy), bit for bit, in both types,
     /// over a length that is not a multiple of any vector width.
     func testReluBitsInBothTypes() {

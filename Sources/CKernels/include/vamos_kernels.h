@@ -107,6 +107,23 @@ void vamos_relu_backward_f64(double *dx, const double *x, int64_t n);
 void vamos_adamw_f32(float *w, const float *g, float *m, float *v, int64_t n,
                      float lr, float beta1, float beta2, float c1, float c2, float eps, float decay);
 
+/// Layer normalization of rows [r0, r1) of x [rows, C] (layernorm.c; LayerNorm.swift states the
+/// formulas): y, x̂ [rows, C] and rstd [rows]. Each row's sums left to right, whatever the range.
+void vamos_layernorm_forward_f32(const float *x, const float *gamma, const float *beta, float eps, int64_t C,
+                                 int64_t r0, int64_t r1, float *y, float *xhat, float *rstd);
+void vamos_layernorm_forward_f64(const double *x, const double *gamma, const double *beta, double eps, int64_t C,
+                                 int64_t r0, int64_t r1, double *y, double *xhat, double *rstd);
+/// Its backward pass: dx on rows [r0, r1) from dy, x̂, rstd and γ.
+void vamos_layernorm_backward_f32(const float *dy, const float *xhat, const float *rstd, const float *gamma,
+                                  int64_t C, int64_t r0, int64_t r1, float *dx);
+void vamos_layernorm_backward_f64(const double *dy, const double *xhat, const double *rstd, const double *gamma,
+                                  int64_t C, int64_t r0, int64_t r1, double *dx);
+/// dγ[j] += Σ_rows dy·x̂ and dβ[j] += Σ_rows dy for columns [j0, j1), each sum in row order.
+void vamos_layernorm_params_f32(const float *dy, const float *xhat, int64_t rows, int64_t C, int64_t j0, int64_t j1,
+                                float *dgamma, float *dbeta);
+void vamos_layernorm_params_f64(const double *dy, const double *xhat, int64_t rows, int64_t C, int64_t j0, int64_t j1,
+                                double *dgamma, double *dbeta);
+
 /// Row `row` of a [rows, cols] matrix of element type `dtype`, widened to float32 into `out`.
 void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out);
 

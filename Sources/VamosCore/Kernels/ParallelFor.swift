@@ -27,8 +27,19 @@ let parallelBlockWork = 32_768
 /// (elements touched) is at least `parallelBlockWork`, else in order on the caller.
 @inline(__always)
 func parallelBlocks(_ count: Int, work: Int, _ body: (Int) -> Void) {
+    parallelRanges(count, work: work) { range in for i in range { body(i) } }
+}
+
+/// `body(range)` for up to 8 consecutive, non-empty ranges covering 0..<count, on the threads when
+/// `work` is at least `parallelBlockWork`, else `body(0..<count)` on the caller.
+@inline(__always)
+func parallelRanges(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+    if count <= 0 { return }
     let blocks = work >= parallelBlockWork ? min(count, 8) : 1
-    if blocks <= 1 { for i in 0..<count { body(i) }; return }
+    if blocks <= 1 { body(0..<count); return }
     let per = (count + blocks - 1) / blocks
-    parallelFor(blocks) { b in for i in min(count, b * per)..<min(count, (b + 1) * per) { body(i) } }
+    parallelFor(blocks) { b in
+        let lo = min(count, b * per), hi = min(count, lo + per)
+        if lo < hi { body(lo..<hi) }
+    }
 }

@@ -36,7 +36,10 @@ public struct LayerNorm<F: Scalar>: Sendable {
 }
 
 /// LN forward, keeping x̂ = (x − mean)/√(var + ε) [rows, C] and 1/√(var + ε) [rows] for the backward
-/// pass. Statistics are accumulated in double.
+/// pass. Per row r (CKernels/layernorm.c, the same loop for Float and Double):
+///     mean = (Σ_j x[r, j]) / C,  var = (Σ_j (x[r, j] − mean)²) / C     in Double, j = 0, 1, …
+///     inv = 1 / √(var + ε),  x̂[r, j] = T((x[r, j] − mean) · inv),  y[r, j] = x̂[r, j] · γ[j] + β[j]
+/// Rows are independent: blocks of rows run on the threads without changing a bit.
 public func layerNormForward<T: Scalar>(_ x: [T], gamma: [T], beta: [T], eps: T)
     -> (y: [T], xhat: [T], rstd: [T]) {
     let C = gamma.count
@@ -44,31 +47,18 @@ public func layerNormForward<T: Scalar>(_ x: [T], gamma: [T], beta: [T], eps: T)
     var y = [T](repeating: 0, count: x.count)
     var xhat = [T](repeating: 0, count: x.count)
     var rstd = [T](repeating: 0, count: rows)
-    // Buffer pointers: the same operations in the same order as indexing, without its checks.
     x.withUnsafeBufferPointer { x in gamma.withUnsafeBufferPointer { gamma in beta.withUnsafeBufferPointer { beta in
     y.withUnsafeMutableBufferPointer { y in xhat.withUnsafeMutableBufferPointer { xhat in rstd.withUnsafeMutableBufferPointer { rstd in
-        parallelBlocks(rows, work: rows * C) { r in
-            let base = r * C
-            var mean: Double = 0
-            for j in 0..<C { mean += Double(x[base + j]) }
-            mean /= Double(C)
-            var variance: Double = 0
-            for j in 0..<C { let d = Double(x[base + j]) - mean; variance += d * d }
-            variance /= Double(C)
-            let inv = 1 / (variance + Double(eps)).squareRoot()
-            rstd[r] = T(inv)
-            for j in 0..<C {
-                let n = T((Double(x[base + j]) - mean) * inv)
-                xhat[base + j] = n
-                y[base + j] = n * gamma[j] + beta[j]
-            }
+        parallelRanges(rows, work: rows * C) { range in
+            T.layerNormForwardRows(x: x.baseAddress!, gamma: gamma.baseAddress!, beta: beta.baseAddress!, eps: eps,
+                                   C: C, rows: range, y: y.baseAddress!, xhat: xhat.baseAddress!, rstd: rstd.baseAddress!)
         }
     } } } } } }
     return (y, xhat, rstd)
 }
 
-/// LN backward:  dx = rstd · (g − mean(g) − x̂ · mean(g ⊙ x̂)),  g = dy ⊙ γ;
-/// dγ += Σ_rows dy ⊙ x̂,  dβ += Σ_rows dy.
+/// LN backward:  dx = rstd · ((g − mean(g)) − x̂ · mean(g ⊙ x̂)),  g = dy ⊙ γ  (means in T, j = 0, 1, …);
+/// dγ += Σ_rows dy ⊙ x̂,  dβ += Σ_rows dy  (each column's sum in row order).
 public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [T],
                                          dGamma: inout [T], dBeta: inout [T]) -> [T] {
     let C = gamma.count
@@ -77,32 +67,18 @@ public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [
     dy.withUnsafeBufferPointer { dy in xhat.withUnsafeBufferPointer { xhat in rstd.withUnsafeBufferPointer { rstd in
     gamma.withUnsafeBufferPointer { gamma in dGamma.withUnsafeMutableBufferPointer { dGamma in
     dBeta.withUnsafeMutableBufferPointer { dBeta in dx.withUnsafeMutableBufferPointer { dx in
-        parallelBlocks(rows, work: rows * C) { r in  // dx: rows are independent
-            let base = r * C
-            var meanG: T = 0, meanGX: T = 0
-            for j in 0..<C {
-                let g = dy[base + j] * gamma[j]
-                meanG += g
-                meanGX += g * xhat[base + j]
-            }
-            meanG /= T(C)
-            meanGX /= T(C)
-            for j in 0..<C {
-                let g = dy[base + j] * gamma[j]
-                dx[base + j] = rstd[r] * (g - meanG - xhat[base + j] * meanGX)
-            }
+        parallelRanges(rows, work: rows * C) { range in  // dx: rows are independent
+            T.layerNormBackwardRows(dy: dy.baseAddress!, xhat: xhat.baseAddress!, rstd: rstd.baseAddress!,
+                                    gamma: gamma.baseAddress!, C: C, rows: range, dx: dx.baseAddress!)
         }
-        // dγ, dβ: each column's sum in row order; blocks of columns on the threads.
+        // dγ, dβ: blocks of columns on the threads.
         let columnBlocks = rows * C >= parallelBlockWork ? max(1, min(C / 16, 8)) : 1
         let per = (C + columnBlocks - 1) / columnBlocks
         parallelFor(columnBlocks) { b in
             let j0 = min(C, b * per), j1 = min(C, j0 + per)
-            for r in 0..<rows {
-                let base = r * C
-                for j in j0..<j1 {
-                    dGamma[j] += dy[base + j] * xhat[base + j]
-                    dBeta[j] += dy[base + j]
-                }
+            if j0 < j1 {
+                T.layerNormParameterGradients(dy: dy.baseAddress!, xhat: xhat.baseAddress!, rows: rows, C: C,
+                                              columns: j0..<j1, dGamma: dGamma.baseAddress!, dBeta: dBeta.baseAddress!)
             }
         }
     } } } } } } }
