@@ -44,7 +44,9 @@ enum StageRunner {
         errReader.start()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errReader.isExecuting || writer.isExecuting { usleep(1000) }
+        // isFinished, not isExecuting: a thread that has not begun yet is not executing either, and
+        // waiting on isExecuting then returned before stderr was read (an empty stderr, seen under load).
+        while !errReader.isFinished || !writer.isFinished { usleep(1000) }
         return (process.terminationStatus, out, String(decoding: errData.data, as: UTF8.self))
     }
 }

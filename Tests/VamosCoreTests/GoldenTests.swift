@@ -132,7 +132,7 @@ func runStage(_ stage: String, _ args: [String], stdin: Data) throws -> (status:
     errReader.start()
     let out = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while errReader.isExecuting || writer.isExecuting { usleep(1000) }
+    while !errReader.isFinished || !writer.isFinished { usleep(1000) }  // not isExecuting: false before a thread begins
     return (process.terminationStatus, out, String(decoding: errData.data, as: UTF8.self))
 }
 
