@@ -157,6 +157,8 @@ static void transpose_f32(float *out, const float *in, int64_t ld, int64_t rows,
 void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                  const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {
     if (M <= 0 || N <= 0) return;
+    // Aᵀ·B (the weight gradients): packed by lanes of k instead of transposed, where the variant can.
+    if (transA && !transB && vamos_sgemm_tn(M, N, K, A, lda, B, ldb, C, ldc, accumulate) == 0) return;
     const float *a = A, *b = B;
     int64_t la = lda, lb = ldb;
     if (transA) {  // A stored [K, M] → [M, K]

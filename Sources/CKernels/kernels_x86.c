@@ -94,6 +94,31 @@ static inline __attribute__((always_inline)) void tile_loop2x3_f32_avx2(__m256 a
 #undef TILE_MAX_C
 #undef BLOCK_ROWS
 
+// C (+)= Aᵀ·B, the lanes one after the other (tn_template.h): 6 rows × 16 columns, 12 accumulators.
+#define VW 8
+#define VZERO() _mm256_setzero_ps()
+#define VFMA(acc, a, b) _mm256_fmadd_ps((a), (b), (acc))
+#define VLOAD(p) _mm256_loadu_ps(p)
+#define VSTORE(p, v) _mm256_storeu_ps((p), (v))
+#define VBCAST(p) _mm256_broadcast_ss(p)
+#define VADD(a, b) _mm256_add_ps((a), (b))
+#define VNONFINITE(v) (_mm256_movemask_ps(_mm256_cmp_ps(_mm256_sub_ps((v), (v)), _mm256_setzero_ps(), _CMP_EQ_OQ)) != 0xff)
+#define TN_MR 6
+#define TN_NV 2
+#define TN_NAME vamos_tn_tile_avx2
+#include "tn_template.h"
+#undef VW
+#undef VZERO
+#undef VFMA
+#undef VLOAD
+#undef VSTORE
+#undef VBCAST
+#undef VADD
+#undef VNONFINITE
+#undef TN_MR
+#undef TN_NV
+#undef TN_NAME
+
 #ifdef __clang__
 #pragma clang attribute pop
 #else
@@ -223,6 +248,18 @@ static inline __attribute__((always_inline)) void tile_loop4x4_f32_avx512(__m512
 #define block_dt block_dt_avx512
 #include "tile_template.h"
 #undef TILE_LOOP_F32
+
+// C (+)= Aᵀ·B (tn_template.h): 8 rows × 32 columns, 16 accumulators.
+#define VW 16
+#define VLOAD(p) _mm512_loadu_ps(p)
+#define VSTORE(p, v) _mm512_storeu_ps((p), (v))
+#define VBCAST(p) _mm512_set1_ps(*(p))
+#define VADD(a, b) _mm512_add_ps((a), (b))
+#define VNONFINITE(v) (_mm512_cmp_ps_mask(_mm512_sub_ps((v), (v)), _mm512_setzero_ps(), _CMP_EQ_OQ) != 0xffff)
+#define TN_MR 8
+#define TN_NV 2
+#define TN_NAME vamos_tn_tile_avx512
+#include "tn_template.h"
 
 #ifdef __clang__
 #pragma clang attribute pop

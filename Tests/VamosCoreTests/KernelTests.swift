@@ -228,6 +228,38 @@ final class KernelTests: XCTestCase {
         for (M, N, K) in [(6, 5, 37), (19, 34, 23), (530, 13, 520)] { try transposedProducts(M: M, N: N, K: K) }
     }
 
+    /// Aᵀ·B (A stored [K, M], B [K, N]: the weight gradients) — packed by lanes of k in the SIMD
+    /// variants (gemm_tn.c), transposed for the others — is the canonical dot product of A's column
+    /// and B's column in every variant, thread count and edge (M mod 8, N mod 16 or 32, K mod 16,
+    /// K = 0), with −0 among the values and when accumulating.
+    func testATransposedTimesBIsCanonicalInEveryVariant() throws {
+        let variants = Kernels.ISA.allCases.filter(\.isSupported)
+        for (M, N, K) in [(1, 1, 1), (17, 32, 17), (9, 33, 0), (13, 40, 16), (7, 33, 15), (33, 65, 47), (130, 70, 300)] {
+            var A = random(K * M), B = random(K * N)
+            for i in stride(from: 0, to: A.count, by: 7) { A[i] = -0.0 }
+            for i in stride(from: 3, to: B.count, by: 11) { B[i] = -0.0 }
+            let start = random(M * N).enumerated().map { $0.offset % 5 == 0 ? -0.0 : $0.element }
+            var expected = [Float](repeating: 0, count: M * N)
+            for i in 0..<M { for j in 0..<N {
+                let a = (0..<K).map { A[$0 * M + i] }, b = (0..<K).map { B[$0 * N + j] }
+                expected[i * N + j] = canonicalDot(a[...], b[...])
+            } }
+            let accumulated = zip(start, expected).map { $0 + $1 }
+            for isa in variants {
+                try Kernels.use(isa)
+                for threads in [1, 2, 3] {
+                    Kernels.threads = threads
+                    var c = [Float](repeating: .nan, count: M * N)
+                    vamos_sgemm(1, 0, Int64(M), Int64(N), Int64(K), A, Int64(M), B, Int64(N), &c, Int64(N), 0)
+                    XCTAssertEqual(c.map(\.bitPattern), expected.map(\.bitPattern), "\(isa) \(threads) threads, \(M)×\(N)×\(K)")
+                    c = start
+                    vamos_sgemm(1, 0, Int64(M), Int64(N), Int64(K), A, Int64(M), B, Int64(N), &c, Int64(N), 1)
+                    XCTAssertEqual(c.map(\.bitPattern), accumulated.map(\.bitPattern), "\(isa) \(threads) threads, += ")
+                }
+            }
+        }
+    }
+
     func transposedProducts(M: Int, N: Int, K: Int) throws {
         let A = random(M * K), B = random(K * N)
         let At = (0..<(K * M)).map { A[($0 % M) * K + $0 / M] }   // [K, M]
