@@ -12,7 +12,6 @@
 #pragma clang fp contract(off)
 #endif
 #include <stdlib.h>
-#include <string.h>
 #include "kernels_internal.h"
 
 typedef struct { vamos_tn_fn tile; int mr, nb; } tn_kernel;
@@ -41,17 +40,32 @@ static float *packed_for(int slot, size_t floats) {
     return packed[slot];
 }
 
-// Panel p of X [K, cols] (row stride ld), w columns wide, into out [16][kb][w].
-static void pack_panel(float *out, const float *X, int64_t ld, int64_t K, int64_t cols, int64_t kb, int64_t p, int w) {
-    const int64_t c0 = p * w, cn = cols - c0 < w ? cols - c0 : w;
+// Panel p of X [K, cols] (row stride ld), w columns wide, into out [16][kb][w]. Instantiated per
+// tile width (pack_width): the pieces are 6 to 32 floats, which a call to memcpy costs more than.
+static inline __attribute__((always_inline)) void pack_panel(float *restrict out, const float *restrict X, int64_t ld, int64_t K, int64_t cols, int64_t kb,
+                       int64_t p, int w) {
+    const int64_t c0 = p * w;
+    const int cn = (int)(cols - c0 < w ? cols - c0 : w);
     for (int64_t k = 0; k < 16 * kb; k++) {
-        float *dst = out + ((k & 15) * kb + (k >> 4)) * w;
-        if (k < K) {
-            memcpy(dst, X + k * ld + c0, (size_t)cn * sizeof(float));
-            if (cn < w) memset(dst + cn, 0, (size_t)(w - cn) * sizeof(float));
+        float *restrict dst = out + ((k & 15) * kb + (k >> 4)) * w;
+        const float *restrict src = X + k * ld + c0;
+        if (k < K && cn == w) {
+            for (int c = 0; c < w; c++) dst[c] = src[c];
         } else {
-            memset(dst, 0, (size_t)w * sizeof(float));
+            const int n = k < K ? cn : 0;
+            for (int c = 0; c < n; c++) dst[c] = src[c];
+            for (int c = n; c < w; c++) dst[c] = 0;
         }
+    }
+}
+
+static void pack_width(float *out, const float *X, int64_t ld, int64_t K, int64_t cols, int64_t kb, int64_t p, int w) {
+    switch (w) {
+    case 6: pack_panel(out, X, ld, K, cols, kb, p, 6); break;
+    case 8: pack_panel(out, X, ld, K, cols, kb, p, 8); break;
+    case 16: pack_panel(out, X, ld, K, cols, kb, p, 16); break;
+    case 32: pack_panel(out, X, ld, K, cols, kb, p, 32); break;
+    default: pack_panel(out, X, ld, K, cols, kb, p, w); break;
     }
 }
 
@@ -66,8 +80,8 @@ typedef struct {
 static void pack_task(void *ctx, int t) {  // panels t, t + ntasks, … of A, then of B
     const tn_job *j = ctx;
     for (int64_t p = t; p < j->mp + j->np; p += j->ntasks) {
-        if (p < j->mp) pack_panel(j->Ap + p * 16 * j->kb * j->k.mr, j->A, j->lda, j->K, j->M, j->kb, p, j->k.mr);
-        else pack_panel(j->Bp + (p - j->mp) * 16 * j->kb * j->k.nb, j->B, j->ldb, j->K, j->N, j->kb, p - j->mp, j->k.nb);
+        if (p < j->mp) pack_width(j->Ap + p * 16 * j->kb * j->k.mr, j->A, j->lda, j->K, j->M, j->kb, p, j->k.mr);
+        else pack_width(j->Bp + (p - j->mp) * 16 * j->kb * j->k.nb, j->B, j->ldb, j->K, j->N, j->kb, p - j->mp, j->k.nb);
     }
 }
 

@@ -90,6 +90,15 @@
             }                                                                                       \
     }
 
+// out[j] += Σ_rows x[r, j] for columns [j0, j1), each sum in row order (a linear layer's dbias).
+#define DEFINE_COLUMN_SUMS(T, NAME)                                                                 \
+    void NAME(const T *restrict x, int64_t rows, int64_t C, int64_t j0, int64_t j1, T *restrict out) { \
+        for (int64_t r = 0; r < rows; r++)                                                          \
+            for (int64_t j = j0; j < j1; j++) out[j] += x[r * C + j];                               \
+    }
+
+DEFINE_COLUMN_SUMS(float, vamos_column_sums_f32)
+DEFINE_COLUMN_SUMS(double, vamos_column_sums_f64)
 DEFINE_LN_FORWARD(float, vamos_layernorm_forward_f32)
 DEFINE_LN_FORWARD(double, vamos_layernorm_forward_f64)
 DEFINE_LN_BACKWARD(float, vamos_layernorm_backward_f32)

@@ -124,6 +124,10 @@ void vamos_layernorm_params_f32(const float *dy, const float *xhat, int64_t rows
 void vamos_layernorm_params_f64(const double *dy, const double *xhat, int64_t rows, int64_t C, int64_t j0, int64_t j1,
                                 double *dgamma, double *dbeta);
 
+/// out[j] += Σ_rows x[r, j] for columns [j0, j1) of x [rows, C], each sum in row order.
+void vamos_column_sums_f32(const float *x, int64_t rows, int64_t C, int64_t j0, int64_t j1, float *out);
+void vamos_column_sums_f64(const double *x, int64_t rows, int64_t C, int64_t j0, int64_t j1, double *out);
+
 /// Row `row` of a [rows, cols] matrix of element type `dtype`, widened to float32 into `out`.
 void vamos_widen_row(const void *matrix, int dtype, int64_t cols, int64_t row, float *out);
 

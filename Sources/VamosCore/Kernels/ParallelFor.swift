@@ -43,3 +43,15 @@ func parallelRanges(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
         if lo < hi { body(lo..<hi) }
     }
 }
+
+/// `body(columns)` for blocks of at least 16 of C columns (up to 8 blocks) on the threads when
+/// rows · C is at least `parallelBlockWork`: column sums over rows, each column's sum whole in one task.
+@inline(__always)
+func parallelColumnBlocks(rows: Int, columns C: Int, _ body: (Range<Int>) -> Void) {
+    let blocks = rows * C >= parallelBlockWork ? max(1, min(C / 16, 8)) : 1
+    let per = (C + blocks - 1) / blocks
+    parallelFor(blocks) { b in
+        let j0 = min(C, b * per), j1 = min(C, j0 + per)
+        if j0 < j1 { body(j0..<j1) }
+    }
+}

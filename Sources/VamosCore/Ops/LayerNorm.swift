@@ -72,14 +72,9 @@ public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [
                                     gamma: gamma.baseAddress!, C: C, rows: range, dx: dx.baseAddress!)
         }
         // dγ, dβ: blocks of columns on the threads.
-        let columnBlocks = rows * C >= parallelBlockWork ? max(1, min(C / 16, 8)) : 1
-        let per = (C + columnBlocks - 1) / columnBlocks
-        parallelFor(columnBlocks) { b in
-            let j0 = min(C, b * per), j1 = min(C, j0 + per)
-            if j0 < j1 {
-                T.layerNormParameterGradients(dy: dy.baseAddress!, xhat: xhat.baseAddress!, rows: rows, C: C,
-                                              columns: j0..<j1, dGamma: dGamma.baseAddress!, dBeta: dBeta.baseAddress!)
-            }
+        parallelColumnBlocks(rows: rows, columns: C) { columns in
+            T.layerNormParameterGradients(dy: dy.baseAddress!, xhat: xhat.baseAddress!, rows: rows, C: C,
+                                          columns: columns, dGamma: dGamma.baseAddress!, dBeta: dBeta.baseAddress!)
         }
     } } } } } } }
     return dx

@@ -87,8 +87,12 @@ public func linearBackward<T: Scalar>(dy: [T], x: [T], weight: [T], in inFeature
             }
         }
     }
-    if let dBias {
-        for r in 0..<rows { for j in 0..<outFeatures { dBias[j] += dy[r * outFeatures + j] } }
+    if let dBias {  // dbias[j] += Σ_r dy[r, j], in row order; blocks of columns on the threads
+        dy.withUnsafeBufferPointer { dyp in
+            parallelColumnBlocks(rows: rows, columns: outFeatures) { columns in
+                T.addColumnSums(x: dyp.baseAddress!, rows: rows, C: outFeatures, columns: columns, into: dBias.baseAddress!)
+            }
+        }
     }
     return dx
 }

@@ -26,6 +26,8 @@ public protocol Scalar: BinaryFloatingPoint, Sendable {
     static func layerNormParameterGradients(dy: UnsafePointer<Self>, xhat: UnsafePointer<Self>, rows: Int, C: Int,
                                             columns: Range<Int>, dGamma: UnsafeMutablePointer<Self>,
                                             dBeta: UnsafeMutablePointer<Self>)
+    /// out[j] += Σ_r x[r, j] for j in `columns`, each sum in row order (CKernels/layernorm.c).
+    static func addColumnSums(x: UnsafePointer<Self>, rows: Int, C: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Self>)
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func erf(_ x: Self) -> Self
@@ -59,6 +61,9 @@ extension Float: Scalar {
                                                    dBeta: UnsafeMutablePointer<Float>) {
         vamos_layernorm_params_f32(dy, xhat, Int64(rows), Int64(C), Int64(columns.lowerBound), Int64(columns.upperBound), dGamma, dBeta)
     }
+    public static func addColumnSums(x: UnsafePointer<Float>, rows: Int, C: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        vamos_column_sums_f32(x, Int64(rows), Int64(C), Int64(columns.lowerBound), Int64(columns.upperBound), out)
+    }
     @inline(__always) public static func exp(_ x: Float) -> Float { vamos_expf(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { vamos_logf(x) }
     @inline(__always) public static func erf(_ x: Float) -> Float { vamos_erff(x) }
@@ -90,6 +95,9 @@ extension Double: Scalar {
                                                    columns: Range<Int>, dGamma: UnsafeMutablePointer<Double>,
                                                    dBeta: UnsafeMutablePointer<Double>) {
         vamos_layernorm_params_f64(dy, xhat, Int64(rows), Int64(C), Int64(columns.lowerBound), Int64(columns.upperBound), dGamma, dBeta)
+    }
+    public static func addColumnSums(x: UnsafePointer<Double>, rows: Int, C: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Double>) {
+        vamos_column_sums_f64(x, Int64(rows), Int64(C), Int64(columns.lowerBound), Int64(columns.upperBound), out)
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { vamos_exp(x) }
     @inline(__always) public static func log(_ x: Double) -> Double { vamos_log(x) }
