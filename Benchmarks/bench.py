@@ -542,6 +542,17 @@ def torch_train(corpus, arch, steps, threads):
     return time.perf_counter() - t0, params, loss.item()
 
 
+def safetensors_numel(path):
+    """Elements in a safetensors file (its JSON header's shapes; each tensor once), or None."""
+    try:
+        with open(path, "rb") as f:
+            n = int.from_bytes(f.read(8), "little")
+            header = json.loads(f.read(n))
+        return sum(math.prod(t["shape"]) for k, t in header.items() if k != "__metadata__")
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def vamos_train(corpus, arch_file, steps, threads):
     o = TRAIN_OPTS
     with tempfile.TemporaryDirectory() as tmp:
@@ -554,7 +565,7 @@ def vamos_train(corpus, arch_file, steps, threads):
         r = run(cmd, env=vamos_env(threads))
         whole = time.perf_counter() - t0
         steps_log = [json.loads(l) for l in open(steplog)]
-        params = next((int(w) for l in r.stderr.splitlines() for w in [l.split()[1]] if "parameters" in l and w.isdigit()), None)
+        params = safetensors_numel(os.path.join(tmp, "model", "model.safetensors"))
         shown = " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd)
         shown = shown.replace(os.path.join(tmp, "model"), "OUT").replace(steplog, "OUT/steps.jsonl")
         return whole, steps_log[-1]["elapsed"], params, steps_log[-1]["loss"], shown
