@@ -18,7 +18,7 @@ func residual<N: Normalization>(_ x: [N.Value], placement: ModelConfig.LayerNorm
     }
     let fx = f(normalizedInput ?? x)
     var sum = x
-    for i in sum.indices { sum[i] += fx[i] }
+    addInPlace(&sum, fx)
     if placement == .post {
         let r = norm!.forward(sum, keep: keep)
         norms.post = r.cache
@@ -53,7 +53,7 @@ func residualBackward<N: TrainableNormalization>(_ dOut: [N.Value], _ norms: Res
     if let post = norms.post { dSum = norm!.backward(dOut, post) }
     var dIn = fBack(dSum)
     if let pre = norms.pre { dIn = norm!.backward(dIn, pre) }
-    for i in dIn.indices { dIn[i] += dSum[i] }
+    addInPlace(&dIn, dSum)
     return dIn
 }
 

@@ -9,11 +9,17 @@ import Darwin
 public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) {
     switch kind {
     case .relu:  // max(x, 0); −0 stays −0 (x < 0 is false for it)
-        let n = Int64(x.count)
+        let n = x.count
         guard n > 0 else { return }
         x.withUnsafeMutableBytes { raw in
-            if T.self == Float.self { vamos_relu_f32(raw.baseAddress!.assumingMemoryBound(to: Float.self), n) }
-            else { precondition(T.self == Double.self); vamos_relu_f64(raw.baseAddress!.assumingMemoryBound(to: Double.self), n) }
+            parallelRanges(n, work: n) { r in  // elementwise: blocks on the threads change no bit
+                if T.self == Float.self {
+                    vamos_relu_f32(raw.baseAddress!.assumingMemoryBound(to: Float.self) + r.lowerBound, Int64(r.count))
+                } else {
+                    precondition(T.self == Double.self)
+                    vamos_relu_f64(raw.baseAddress!.assumingMemoryBound(to: Double.self) + r.lowerBound, Int64(r.count))
+                }
+            }
         }
     case .gelu:  // x · Φ(x) = ½x(1 + erf(x/√2))
         for i in x.indices { x[i] = 0.5 * x[i] * (1 + T.erf(x[i] * 0.70710678118654752)) }
@@ -27,7 +33,9 @@ public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) 
             // The kernel computes exactly the expression below, several elements at a time.
             let n = x.count
             x.withUnsafeMutableBufferPointer { p in
-                p.baseAddress!.withMemoryRebound(to: Float.self, capacity: n) { vamos_swish($0, Int64(n)) }
+                p.baseAddress!.withMemoryRebound(to: Float.self, capacity: n) { q in
+                    parallelRanges(n, work: 8 * n) { r in vamos_swish(q + r.lowerBound, Int64(r.count)) }
+                }
             }
             return
         }
@@ -40,16 +48,18 @@ public func activationBackward<T: Scalar>(dy: [T], x: [T], _ kind: ModelConfig.A
     var dx = dy
     switch kind {
     case .relu:
-        let n = Int64(x.count)
+        let n = x.count
         guard n > 0 else { return dx }
         x.withUnsafeBytes { xr in
             dx.withUnsafeMutableBytes { dr in
-                if T.self == Float.self {
-                    vamos_relu_backward_f32(dr.baseAddress!.assumingMemoryBound(to: Float.self),
-                                            xr.baseAddress!.assumingMemoryBound(to: Float.self), n)
-                } else {
-                    vamos_relu_backward_f64(dr.baseAddress!.assumingMemoryBound(to: Double.self),
-                                            xr.baseAddress!.assumingMemoryBound(to: Double.self), n)
+                parallelRanges(n, work: n) { r in
+                    if T.self == Float.self {
+                        vamos_relu_backward_f32(dr.baseAddress!.assumingMemoryBound(to: Float.self) + r.lowerBound,
+                                                xr.baseAddress!.assumingMemoryBound(to: Float.self) + r.lowerBound, Int64(r.count))
+                    } else {
+                        vamos_relu_backward_f64(dr.baseAddress!.assumingMemoryBound(to: Double.self) + r.lowerBound,
+                                                xr.baseAddress!.assumingMemoryBound(to: Double.self) + r.lowerBound, Int64(r.count))
+                    }
                 }
             }
         }

@@ -44,9 +44,10 @@ public func layerNormForward<T: Scalar>(_ x: [T], gamma: [T], beta: [T], eps: T)
     -> (y: [T], xhat: [T], rstd: [T]) {
     let C = gamma.count
     let rows = x.count / C
-    var y = [T](repeating: 0, count: x.count)
-    var xhat = [T](repeating: 0, count: x.count)
-    var rstd = [T](repeating: 0, count: rows)
+    // Every element is written below: no zero-filling first.
+    var y = [T](unsafeUninitializedCapacity: x.count) { $1 = x.count }
+    var xhat = [T](unsafeUninitializedCapacity: x.count) { $1 = x.count }
+    var rstd = [T](unsafeUninitializedCapacity: rows) { $1 = rows }
     x.withUnsafeBufferPointer { x in gamma.withUnsafeBufferPointer { gamma in beta.withUnsafeBufferPointer { beta in
     y.withUnsafeMutableBufferPointer { y in xhat.withUnsafeMutableBufferPointer { xhat in rstd.withUnsafeMutableBufferPointer { rstd in
         parallelRanges(rows, work: rows * C) { range in
@@ -63,7 +64,7 @@ public func layerNormBackward<T: Scalar>(dy: [T], xhat: [T], rstd: [T], gamma: [
                                          dGamma: inout [T], dBeta: inout [T]) -> [T] {
     let C = gamma.count
     let rows = dy.count / C
-    var dx = [T](repeating: 0, count: dy.count)
+    var dx = [T](unsafeUninitializedCapacity: dy.count) { $1 = dy.count }  // every element written below
     dy.withUnsafeBufferPointer { dy in xhat.withUnsafeBufferPointer { xhat in rstd.withUnsafeBufferPointer { rstd in
     gamma.withUnsafeBufferPointer { gamma in dGamma.withUnsafeMutableBufferPointer { dGamma in
     dBeta.withUnsafeMutableBufferPointer { dBeta in dx.withUnsafeMutableBufferPointer { dx in

@@ -46,9 +46,13 @@ public final class AdamW {
                 mm.withUnsafeMutableBufferPointer { m in
                     vv.withUnsafeMutableBufferPointer { v in
                         w.withUnsafeMutableBufferPointer { w in
-                            // Sources/CKernels/optimizer.c: each operation correctly rounded, in the order above.
-                            vamos_adamw_f32(w.baseAddress, g.baseAddress, m.baseAddress, v.baseAddress, Int64(w.count),
-                                            lr, beta1, beta2, c1, c2, eps, decay)
+                            // Sources/CKernels/optimizer.c: each operation correctly rounded, in the order
+                            // above; elementwise, so blocks of a tensor on the threads change no bit.
+                            parallelRanges(w.count, work: 4 * w.count) { r in
+                                let o = r.lowerBound
+                                vamos_adamw_f32(w.baseAddress! + o, g.baseAddress! + o, m.baseAddress! + o, v.baseAddress! + o,
+                                                Int64(r.count), lr, beta1, beta2, c1, c2, eps, decay)
+                            }
                         }
                     }
                 }
@@ -70,7 +74,7 @@ public func clipGradients(_ p: Parameters<Float>, maxNorm: Float) -> Float {
         let s = maxNorm / norm
         for name in p.names {
             var g = p.grads.removeValue(forKey: name)!
-            for i in g.indices { g[i] *= s }
+            scaleInPlace(&g, by: s)
             p.grads[name] = g
         }
     }
