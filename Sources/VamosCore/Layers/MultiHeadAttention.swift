@@ -123,9 +123,10 @@ extension MultiHeadAttention where L: TrainableLinearMap {
         let C = dModel, H = heads
         let dz = ablate(out.backward(dOut, input: a.z))                    // [B·Tq, C] (ablated heads: 0)
         let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
-        var dq = [V](repeating: 0, count: a.hq.count)
-        var dk = [V](repeating: 0, count: a.hkv.count)
-        var dv = [V](repeating: 0, count: a.hkv.count)
+        // Every element is written below (each sequence's rows by its task): no zero-filling first.
+        var dq = [V](unsafeUninitializedCapacity: a.hq.count) { $1 = a.hq.count }
+        var dk = [V](unsafeUninitializedCapacity: a.hkv.count) { $1 = a.hkv.count }
+        var dv = [V](unsafeUninitializedCapacity: a.hkv.count) { $1 = a.hkv.count }
         dq.withUnsafeMutableBufferPointer { dqp in
             dk.withUnsafeMutableBufferPointer { dkp in
                 dv.withUnsafeMutableBufferPointer { dvp in
@@ -143,9 +144,9 @@ extension MultiHeadAttention where L: TrainableLinearMap {
         let dkv1 = k.backward(dk, input: a.hkv)
         let dkv2 = v.backward(dv, input: a.hkv)
         if let dMemory {
-            for i in 0..<dkv1.count { dMemory[i] += dkv1[i] + dkv2[i] }
+            addSumInPlace(UnsafeMutableBufferPointer(rebasing: dMemory[0..<dkv1.count]), dkv1, dkv2)
         } else {
-            for i in dh.indices { dh[i] += dkv1[i] + dkv2[i] }
+            dh.withUnsafeMutableBufferPointer { addSumInPlace($0, dkv1, dkv2) }
         }
         return dh
     }

@@ -23,3 +23,17 @@ func scaleInPlace<T: Scalar>(_ x: inout [T], by s: T) {
         }
     }
 }
+
+/// a[i] += b[i] + c[i] (self-attention's d(h) from the q, k and v paths), in blocks on the threads.
+func addSumInPlace<T: Scalar>(_ a: UnsafeMutableBufferPointer<T>, _ b: [T], _ c: [T]) {
+    precondition(a.count == b.count && a.count == c.count)
+    let n = a.count
+    b.withUnsafeBufferPointer { b in
+        c.withUnsafeBufferPointer { c in
+            parallelRanges(n, work: n) { r in
+                let pa = a.baseAddress!, pb = b.baseAddress!, pc = c.baseAddress!
+                for i in r { pa[i] += pb[i] + pc[i] }
+            }
+        }
+    }
+}
