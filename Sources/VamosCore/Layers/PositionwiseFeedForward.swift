@@ -27,6 +27,7 @@ public struct PositionwiseFeedForward<L: LinearMap> {
     public func forward(_ x: [L.Value], keep: Bool) -> (y: [L.Value], cache: Cache?) {
         var h = fc1.forward(x)                                        // [T, F]
         let preActivation = keep ? h : nil
+        if keep { h = parallelCopy(h) }                               // a gets a buffer of its own
         activate(&h, activation)                                      // a = act(h), in place
         let y = fc2.forward(h)                                        // [T, C]
         return (y, preActivation.map { Cache(x: x, h: $0, a: h) })

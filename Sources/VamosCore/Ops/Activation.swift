@@ -45,7 +45,7 @@ public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) 
 
 /// The derivative of the activation at the pre-activation values `x`, times `dy`:  dx = dy · act′(x).
 public func activationBackward<T: Scalar>(dy: [T], x: [T], _ kind: ModelConfig.Activation) -> [T] {
-    var dx = dy
+    var dx = parallelCopy(dy)
     switch kind {
     case .relu:
         let n = x.count

@@ -37,3 +37,18 @@ func addSumInPlace<T: Scalar>(_ a: UnsafeMutableBufferPointer<T>, _ b: [T], _ c:
         }
     }
 }
+
+/// A copy of x with a buffer of its own, made by blocks on the threads (instead of the one-thread
+/// copy that writing into a shared array triggers).
+func parallelCopy<T: Scalar>(_ x: [T]) -> [T] {
+    let n = x.count
+    return x.withUnsafeBufferPointer { src in
+        [T](unsafeUninitializedCapacity: n) { dst, count in
+            parallelRanges(n, work: n) { r in
+                UnsafeMutableRawPointer(dst.baseAddress! + r.lowerBound)
+                    .copyMemory(from: src.baseAddress! + r.lowerBound, byteCount: r.count * MemoryLayout<T>.stride)
+            }
+            count = n
+        }
+    }
+}
