@@ -17,8 +17,7 @@ func residual<N: Normalization>(_ x: [N.Value], placement: ModelConfig.LayerNorm
         norms.pre = r.cache
     }
     let fx = f(normalizedInput ?? x)
-    var sum = x
-    addInPlace(&sum, fx)
+    let sum = elementwiseSum(x, fx)
     if placement == .post {
         let r = norm!.forward(sum, keep: keep)
         norms.post = r.cache

@@ -1,4 +1,4 @@
-/// a[i] += b[i] (the residual connections' sums), in blocks on the threads: elementwise, so the
+/// a[i] += b[i] (the residual connections' backward), in blocks on the threads: elementwise, so the
 /// blocks change no bit.
 func addInPlace<T: Scalar>(_ a: inout [T], _ b: [T]) {
     precondition(a.count == b.count)
@@ -8,6 +8,24 @@ func addInPlace<T: Scalar>(_ a: inout [T], _ b: [T]) {
             parallelRanges(n, work: n) { r in
                 let pa = a.baseAddress!, pb = b.baseAddress!
                 for i in r { pa[i] += pb[i] }
+            }
+        }
+    }
+}
+
+/// a[i] + b[i] into a new array, in blocks on the threads (the residual sum x + f(x): `var sum = x`
+/// then += would first copy x on one thread, as the buffer is shared).
+func elementwiseSum<T: Scalar>(_ a: [T], _ b: [T]) -> [T] {
+    precondition(a.count == b.count)
+    let n = a.count
+    return a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            [T](unsafeUninitializedCapacity: n) { out, count in
+                parallelRanges(n, work: n) { r in
+                    let pa = a.baseAddress!, pb = b.baseAddress!, po = out.baseAddress!
+                    for i in r { po[i] = pa[i] + pb[i] }
+                }
+                count = n
             }
         }
     }
