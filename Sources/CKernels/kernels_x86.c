@@ -34,6 +34,13 @@ static inline __attribute__((always_inline)) float reduce8_avx(__m256 s8) {
     return _mm_cvtss_f32(s1);
 }
 #define REDUCE16(acc) reduce8_avx(_mm256_add_ps((acc)[0], (acc)[1]))  // i + (i+8)
+// The tile loops' prefetch of the next tile's rows: `step` bytes per block of k from *pf (NULL: none).
+static inline __attribute__((always_inline)) void prefetch_next(const char **pf, int64_t step) {
+    if (!*pf) return;
+    for (int64_t l = 0; l < step; l += 64) __builtin_prefetch(*pf + l);
+    *pf += step;
+}
+
 // tile_block over the whole blocks of k for a 2 × 3 float32 tile (as tile_loop4x4_f32_avx512 below):
 // the same fused multiply-adds in the same order, row pointers and the 12 accumulators in registers.
 static inline __attribute__((always_inline)) void tile_loop2x3_f32_avx2(__m256 acc[4][8][2], const float *const *ap,
@@ -45,10 +52,7 @@ static inline __attribute__((always_inline)) void tile_loop2x3_f32_avx2(__m256 a
     __m256 c110 = acc[1][1][0], c111 = acc[1][1][1], c120 = acc[1][2][0], c121 = acc[1][2][1];
     const int64_t step = lines * 64;
     for (int64_t k = 0; k < kfull; k += 16) {
-        if (pf) {
-            for (int64_t l = 0; l < step; l += 64) __builtin_prefetch(pf + l);
-            pf += step;
-        }
+        prefetch_next(&pf, step);
         __m256 x0 = _mm256_loadu_ps(a0 + k), x1 = _mm256_loadu_ps(a1 + k), y;  // v = 0: k … k+7
         y = _mm256_loadu_ps(b0 + k); c000 = _mm256_fmadd_ps(x0, y, c000); c100 = _mm256_fmadd_ps(x1, y, c100);
         y = _mm256_loadu_ps(b1 + k); c010 = _mm256_fmadd_ps(x0, y, c010); c110 = _mm256_fmadd_ps(x1, y, c110);
@@ -213,10 +217,7 @@ static inline __attribute__((always_inline)) void tile_loop4x4_f32_avx512(__m512
     __m512 c30 = acc[3][0][0], c31 = acc[3][1][0], c32 = acc[3][2][0], c33 = acc[3][3][0];
     const int64_t step = lines * 64;
     for (int64_t k = 0; k < kfull; k += 16) {
-        if (pf) {
-            for (int64_t l = 0; l < step; l += 64) __builtin_prefetch(pf + l);
-            pf += step;
-        }
+        prefetch_next(&pf, step);
         const __m512 x0 = _mm512_loadu_ps(a0 + k), x1 = _mm512_loadu_ps(a1 + k);
         const __m512 x2 = _mm512_loadu_ps(a2 + k), x3 = _mm512_loadu_ps(a3 + k);
         __m512 y = _mm512_loadu_ps(b0 + k);
