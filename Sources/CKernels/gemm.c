@@ -154,11 +154,23 @@ static void transpose_f32(float *out, const float *in, int64_t ld, int64_t rows,
     vamos_parallel_run(threads, transpose_task, &x);
 }
 
+// Whether the lanes path (packing both operands) beats the nt kernel. It always does for Aᵀ·B (the
+// nt path would transpose both), for K not a multiple of 16 (the nt kernel pads every tile's last
+// block of k through a copy) and for large products (1.2–1.6× at 1088 × 128 × 128 and up, AVX-512
+// and AVX2, 2 threads). It does not for one row of A (a decoding step's query: the nt kernel reads B
+// once, unpacked) nor for small outputs with whole blocks of k (one attention head's q·kᵀ, e.g.
+// 25 × 25 × 64: 0.4–0.8×). Benchmarks/gemm_layouts.c measures both; the choice never changes a bit.
+static int lanes_pay(int transA, int64_t M, int64_t N, int64_t K) {
+    if (transA) return 1;
+    if (M <= 1) return 0;
+    return K % 16 != 0 || M * N >= 8192;
+}
+
 void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                  const float *B, int64_t ldb, float *C, int64_t ldc, int accumulate) {
     if (M <= 0 || N <= 0) return;
-    // Aᵀ·B (the weight gradients): packed by lanes of k instead of transposed, where the variant can.
-    if (transA && !transB && vamos_sgemm_tn(M, N, K, A, lda, B, ldb, C, ldc, accumulate) == 0) return;
+    // Packed by lanes of k instead of transposed, where the variant can (gemm_tn.c) and it pays.
+    if (lanes_pay(transA, M, N, K) && vamos_sgemm_lanes(transA, transB, M, N, K, A, lda, B, ldb, NULL, C, ldc, accumulate) == 0) return;
     const float *a = A, *b = B;
     int64_t la = lda, lb = ldb;
     if (transA) {  // A stored [K, M] → [M, K]
@@ -172,6 +184,12 @@ void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const 
         b = p; lb = K;
     }
     vamos_sgemm_nt(M, N, K, a, la, b, VAMOS_DTYPE_F32, lb, NULL, C, ldc, accumulate);
+}
+
+void vamos_linear_f32(int64_t M, int64_t N, int64_t K, const float *A, const float *W, const float *bias, float *C) {
+    if (M <= 0 || N <= 0) return;
+    if (lanes_pay(0, M, N, K) && vamos_sgemm_lanes(0, 1, M, N, K, A, K, W, K, bias, C, N, 0) == 0) return;
+    vamos_sgemm_nt(M, N, K, A, K, W, VAMOS_DTYPE_F32, K, bias, C, N, 0);
 }
 
 void vamos_dgemm_nt(int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, const double *B, int64_t ldb,

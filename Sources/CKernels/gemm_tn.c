@@ -1,12 +1,15 @@
-// C[M, N] (=, or += when accumulating) Aᵀ·B with A stored [K, M] and B [K, N]: the weight
-// gradients dW = dYᵀ·X, whose k runs over the tokens. Instead of transposing both operands for
-// vamos_sgemm_nt, each is packed once into panels where lane l = k mod 16 of the canonical order
-// is contiguous (tn_template.h computes the lanes one after the other, then the fixed tree):
-//   A panel p (rows m = p·mr … p·mr+mr−1): Ap[p][l][q][r] = A[16q + l, p·mr + r]
-//   B panel p (columns n = p·nb …):        Bp[p][l][q][c] = B[16q + l, p·nb + c]
+// Products by lanes: C[M, N] (=, or += when accumulating) op(A)·op(B), each operand stored either
+// way — A as [K, M] (Aᵀ·B: the weight gradients dW = dYᵀ·X, whose k runs over the tokens) or as
+// [M, K] (dX = dY·W, the forward x·Wᵀ, attention's products); B as [K, N] or [N, K]. Instead of
+// transposing operands for vamos_sgemm_nt and reducing every output's 16 lanes across a register,
+// each operand is packed once into panels where lane l = k mod 16 of the canonical order is
+// contiguous (tn_template.h computes the lanes one after the other, then the fixed tree vertically):
+//   A panel p (rows m = p·mr … p·mr+mr−1): Ap[p][l][q][r] = A(p·mr + r, 16q + l)
+//   B panel p (columns n = p·nb …):        Bp[p][l][q][c] = B(16q + l, p·nb + c)
 // zero where 16q + l ≥ K (the canonical zero-padded tail: fma(0, 0, acc)) or the row or column is
-// past the matrix (never stored). Packing and tiles are split over the threads by panels, never
-// over k: no bit depends on the split, the variant or the tile.
+// past the matrix (never stored). A bias (C = dot + b, not accumulating) is added in the tile's
+// epilogue, the same addition as vamos_sgemm_nt's. Packing and tiles are split over the threads by
+// panels, never over k: no bit depends on the split, the variant, the tile or the layout.
 #pragma STDC FP_CONTRACT OFF
 #ifdef __clang__
 #pragma clang fp contract(off)
@@ -59,6 +62,95 @@ static inline __attribute__((always_inline)) void pack_panel(float *restrict out
     }
 }
 
+// Panel p of X stored [rows, K] (row stride ld), w rows, into out [16][kb][w]: per block of 16 k,
+// the w × 16 piece is read row by row and written lane by lane (each lane's w values contiguous).
+static inline __attribute__((always_inline)) void pack_rows_panel(float *restrict out, const float *restrict X, int64_t ld,
+                                                                  int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
+    const int64_t r0 = p * w;
+    const int rn = (int)(rows - r0 < w ? rows - r0 : w);
+    float piece[32][16];  // w ≤ 32
+    for (int64_t q = 0; q < kb; q++) {
+        const int n = (int)(K - 16 * q < 16 ? K - 16 * q : 16);
+        for (int r = 0; r < w; r++) {
+            int l = 0;
+            if (r < rn && n == 16) {
+                const float *restrict src = X + (r0 + r) * ld + 16 * q;
+                for (; l < 16; l++) piece[r][l] = src[l];
+            } else if (r < rn) {
+                const float *restrict src = X + (r0 + r) * ld + 16 * q;
+                for (; l < n; l++) piece[r][l] = src[l];
+            }
+            for (; l < 16; l++) piece[r][l] = 0;
+        }
+        for (int l = 0; l < 16; l++) {
+            float *restrict dst = out + ((int64_t)l * kb + q) * w;
+            for (int r = 0; r < w; r++) dst[r] = piece[r][l];
+        }
+    }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+// The same for whole blocks of 16 k, by 8 × 8 transposes in AVX registers (the lanes path runs only
+// on AVX2 and AVX-512 variants, so the CPU has AVX2). Only copies: no bit can change. Rows past the
+// matrix are zeros; a group of fewer than 8 rows (w = 6) is stored masked.
+__attribute__((target("avx2"))) static void pack_rows_avx2(float *restrict out, const float *restrict X, int64_t ld,
+                                                           int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
+    const int64_t r0 = p * w;
+    const int rn = (int)(rows - r0 < w ? rows - r0 : w);
+    const int64_t qfull = K / 16;
+    for (int g = 0; g < w; g += 8) {
+        const int cnt = w - g < 8 ? w - g : 8;
+        const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(cnt), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        for (int64_t q = 0; q < qfull; q++) {
+            for (int h = 0; h < 2; h++) {
+                __m256 r[8];
+                for (int i = 0; i < 8; i++)
+                    r[i] = g + i < rn ? _mm256_loadu_ps(X + (r0 + g + i) * ld + 16 * q + 8 * h) : _mm256_setzero_ps();
+                const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+                const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+                const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+                const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+                const __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+                const __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+                const __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+                const __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+                __m256 o[8];  // o[l] = (row 0 … row 7)[8h + l]
+                o[0] = _mm256_permute2f128_ps(s0, s4, 0x20); o[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+                o[2] = _mm256_permute2f128_ps(s2, s6, 0x20); o[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+                o[4] = _mm256_permute2f128_ps(s0, s4, 0x31); o[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+                o[6] = _mm256_permute2f128_ps(s2, s6, 0x31); o[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+                for (int l = 0; l < 8; l++) {
+                    float *dst = out + ((int64_t)(8 * h + l) * kb + q) * w + g;
+                    if (cnt == 8) _mm256_storeu_ps(dst, o[l]);
+                    else _mm256_maskstore_ps(dst, mask, o[l]);
+                }
+            }
+        }
+    }
+    if (qfull < kb) {  // the last, partial block of k: one row at a time, zero-padded
+        for (int r = 0; r < w; r++) {
+            const int n = r < rn ? (int)(K - 16 * qfull) : 0;
+            for (int l = 0; l < 16; l++)
+                out[((int64_t)l * kb + qfull) * w + r] = l < n ? X[(r0 + r) * ld + 16 * qfull + l] : 0.0f;
+        }
+    }
+}
+#endif
+
+static void pack_rows_width(float *out, const float *X, int64_t ld, int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
+#if defined(__x86_64__)
+    if (w <= 32) { pack_rows_avx2(out, X, ld, K, rows, kb, p, w); return; }
+#endif
+    switch (w) {
+    case 6: pack_rows_panel(out, X, ld, K, rows, kb, p, 6); break;
+    case 8: pack_rows_panel(out, X, ld, K, rows, kb, p, 8); break;
+    case 16: pack_rows_panel(out, X, ld, K, rows, kb, p, 16); break;
+    case 32: pack_rows_panel(out, X, ld, K, rows, kb, p, 32); break;
+    default: pack_rows_panel(out, X, ld, K, rows, kb, p, w); break;
+    }
+}
+
 static void pack_width(float *out, const float *X, int64_t ld, int64_t K, int64_t cols, int64_t kb, int64_t p, int w) {
     switch (w) {
     case 6: pack_panel(out, X, ld, K, cols, kb, p, 6); break;
@@ -72,7 +164,8 @@ static void pack_width(float *out, const float *X, int64_t ld, int64_t K, int64_
 typedef struct {
     tn_kernel k;
     int64_t M, N, K, kb, mp, np, lda, ldb, ldc;
-    const float *A, *B;
+    int a_rows, b_rows;  // A stored [M, K] (1) or [K, M] (0); B stored [N, K] (1) or [K, N] (0)
+    const float *A, *B, *bias;
     float *C, *Ap, *Bp;
     int accumulate, ntasks;
 } tn_job;
@@ -80,8 +173,15 @@ typedef struct {
 static void pack_task(void *ctx, int t) {  // panels t, t + ntasks, … of A, then of B
     const tn_job *j = ctx;
     for (int64_t p = t; p < j->mp + j->np; p += j->ntasks) {
-        if (p < j->mp) pack_width(j->Ap + p * 16 * j->kb * j->k.mr, j->A, j->lda, j->K, j->M, j->kb, p, j->k.mr);
-        else pack_width(j->Bp + (p - j->mp) * 16 * j->kb * j->k.nb, j->B, j->ldb, j->K, j->N, j->kb, p - j->mp, j->k.nb);
+        if (p < j->mp) {
+            float *out = j->Ap + p * 16 * j->kb * j->k.mr;
+            if (j->a_rows) pack_rows_width(out, j->A, j->lda, j->K, j->M, j->kb, p, j->k.mr);
+            else pack_width(out, j->A, j->lda, j->K, j->M, j->kb, p, j->k.mr);
+        } else {
+            float *out = j->Bp + (p - j->mp) * 16 * j->kb * j->k.nb;
+            if (j->b_rows) pack_rows_width(out, j->B, j->ldb, j->K, j->N, j->kb, p - j->mp, j->k.nb);
+            else pack_width(out, j->B, j->ldb, j->K, j->N, j->kb, p - j->mp, j->k.nb);
+        }
     }
 }
 
@@ -90,7 +190,7 @@ static void tile(const tn_job *j, int64_t p, int64_t q) {  // A panel p against 
     const int rows = (int)(j->M - m0 < j->k.mr ? j->M - m0 : j->k.mr);
     const int cols = (int)(j->N - n0 < j->k.nb ? j->N - n0 : j->k.nb);
     j->k.tile(j->Ap + p * 16 * j->kb * j->k.mr, j->Bp + q * 16 * j->kb * j->k.nb, j->kb, j->C + m0 * j->ldc + n0,
-              j->ldc, rows, cols, j->accumulate);
+              j->ldc, rows, cols, j->accumulate, j->bias ? j->bias + n0 : NULL);
 }
 
 static void columns_task(void *ctx, int t) {  // B panels t, t + ntasks, …, each against every A panel
@@ -105,11 +205,12 @@ static void rows_task(void *ctx, int t) {  // A panels t, t + ntasks, …, each 
         for (int64_t q = 0; q < j->np; q++) tile(j, p, q);
 }
 
-int vamos_sgemm_tn(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
-                   float *C, int64_t ldc, int accumulate) {
+int vamos_sgemm_lanes(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                      const float *B, int64_t ldb, const float *bias, float *C, int64_t ldc, int accumulate) {
     tn_job j;
-    if (!tn_kernel_for_current(&j.k)) return -1;
+    if (!tn_kernel_for_current(&j.k) || (bias && accumulate)) return -1;
     if (M <= 0 || N <= 0) return 0;
+    j.a_rows = !transA; j.b_rows = transB != 0; j.bias = bias;
     j.M = M; j.N = N; j.K = K > 0 ? K : 0; j.kb = (j.K + 15) / 16;
     j.mp = (M + j.k.mr - 1) / j.k.mr; j.np = (N + j.k.nb - 1) / j.k.nb;
     j.lda = lda; j.ldb = ldb; j.ldc = ldc; j.A = A; j.B = B; j.C = C; j.accumulate = accumulate;

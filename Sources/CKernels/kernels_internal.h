@@ -27,17 +27,19 @@ void vamos_block_neon(const vamos_gemm_args *g, int64_t i0, int64_t i1, int64_t 
 /// One tile of C (+)= Aᵀ·B from packed panels (tn_template.h, gemm_tn.c): ap [16][kb][mr],
 /// bp [16][kb][nb]; rows ≤ mr and cols ≤ nb of C are written.
 typedef void (*vamos_tn_fn)(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc, int rows, int cols,
-                            int accumulate);
+                            int accumulate, const float *bias);
 #if defined(__x86_64__)
 void vamos_tn_tile_avx2(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc, int rows, int cols,
-                        int accumulate);
+                        int accumulate, const float *bias);
 void vamos_tn_tile_avx512(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc, int rows, int cols,
-                          int accumulate);
+                          int accumulate, const float *bias);
 #endif
-/// C (+)= Aᵀ·B with A stored [K, M], B [K, N] and no transposes (gemm_tn.c); returns 0, or -1 when
-/// the variant in use has no such kernel (then vamos_sgemm transposes and calls vamos_sgemm_nt).
-int vamos_sgemm_tn(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B, int64_t ldb,
-                   float *C, int64_t ldc, int accumulate);
+/// C (+)= op(A)·op(B) (+ bias[N] when not accumulating) by lanes, no transposes (gemm_tn.c): A
+/// stored [K, M] when transA, else [M, K]; B stored [N, K] when transB, else [K, N]. Returns 0, or
+/// -1 when the variant in use has no such kernel or bias is asked with accumulate (then the caller
+/// transposes and calls vamos_sgemm_nt).
+int vamos_sgemm_lanes(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                      const float *B, int64_t ldb, const float *bias, float *C, int64_t ldc, int accumulate);
 
 /// Runs task(ctx, t) for t in 0..<ntasks on the worker threads and the caller; returns when all are done.
 void vamos_parallel_run(int ntasks, void (*task)(void *ctx, int t), void *ctx);

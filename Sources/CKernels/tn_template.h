@@ -12,8 +12,10 @@
 // same order: the same bits as every other variant.
 //
 // ap: [16][kb][TN_MR] (lane, block of k, row); bp: [16][kb][TN_NV·VW]; C: rows × cols of the tile
-// (rows ≤ TN_MR, cols ≤ TN_NV·VW valid), row stride ldc.
-void TN_NAME(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc, int rows, int cols, int accumulate) {
+// (rows ≤ TN_MR, cols ≤ TN_NV·VW valid), row stride ldc; bias: the tile's first column's bias, or
+// NULL (v = dot; v = v + bias; v = c + v when accumulating: vamos_sgemm_nt's epilogue).
+void TN_NAME(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc, int rows, int cols, int accumulate,
+             const float *bias) {
     enum { NB = TN_NV * VW };
     float part[16][TN_MR][NB] __attribute__((aligned(64)));
     for (int l = 0; l < 16; l++) {
@@ -32,7 +34,7 @@ void TN_NAME(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc
         for (int r = 0; r < TN_MR; r++)
             for (int v = 0; v < TN_NV; v++) VSTORE(&part[l][r][v * VW], acc[r][v]);
     }
-    // The tree: (i + (i+8)), then (i + (i+4)), (i + (i+2)), (0 + 1); then c + v when accumulating.
+    // The tree: (i + (i+8)), then (i + (i+4)), (i + (i+2)), (0 + 1); then + bias, c + v when accumulating.
     for (int r = 0; r < rows; r++) {
         float *c = C + r * ldc;
         for (int v = 0; v < TN_NV && v * VW < cols; v++) {
@@ -42,6 +44,7 @@ void TN_NAME(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc
             for (int i = 0; i < 2; i++) s2[i] = VADD(s4[i], s4[i + 2]);
             VT s = VADD(s2[0], s2[1]);
             if (cols - v * VW >= VW) {
+                if (bias) s = VADD(s, VLOAD(bias + v * VW));
                 if (accumulate) s = VADD(VLOAD(c + v * VW), s);
                 if (VNONFINITE(s)) vamos_note_nonfinite();
                 VSTORE(c + v * VW, s);
@@ -49,7 +52,8 @@ void TN_NAME(const float *ap, const float *bp, int64_t kb, float *C, int64_t ldc
                 float t[VW] __attribute__((aligned(64)));
                 VSTORE(t, s);
                 for (int j = 0; j < cols - v * VW; j++) {
-                    float x = accumulate ? c[v * VW + j] + t[j] : t[j];
+                    float x = bias ? t[j] + bias[v * VW + j] : t[j];
+                    x = accumulate ? c[v * VW + j] + x : x;
                     if (!(x - x == 0.0f)) vamos_note_nonfinite();
                     c[v * VW + j] = x;
                 }

@@ -228,33 +228,47 @@ final class KernelTests: XCTestCase {
         for (M, N, K) in [(6, 5, 37), (19, 34, 23), (530, 13, 520)] { try transposedProducts(M: M, N: N, K: K) }
     }
 
-    /// Aᵀ·B (A stored [K, M], B [K, N]: the weight gradients) — packed by lanes of k in the SIMD
-    /// variants (gemm_tn.c), transposed for the others — is the canonical dot product of A's column
-    /// and B's column in every variant, thread count and edge (M mod 8, N mod 16 or 32, K mod 16,
-    /// K = 0), with −0 among the values and when accumulating.
-    func testATransposedTimesBIsCanonicalInEveryVariant() throws {
+    /// op(A)·op(B) in all four layouts (A stored [K, M] or [M, K], B [K, N] or [N, K]: the weight
+    /// gradients, dX = dY·W, attention's products) and the training linear layer x·Wᵀ + b — packed
+    /// by lanes of k in the SIMD variants (gemm_tn.c), transposed for the others — is the canonical
+    /// dot product of A's row and B's column in every variant, thread count and edge (M mod 8, N mod
+    /// 16 or 32, K mod 16, K = 0, M = 1), with −0 among the values, when accumulating, and with a
+    /// bias: the dot product, then + b.
+    func testProductsByLanesAreCanonicalInEveryVariantAndLayout() throws {
         let variants = Kernels.ISA.allCases.filter(\.isSupported)
-        for (M, N, K) in [(1, 1, 1), (17, 32, 17), (9, 33, 0), (13, 40, 16), (7, 33, 15), (33, 65, 47), (130, 70, 300)] {
-            var A = random(K * M), B = random(K * N)
+        for (M, N, K) in [(1, 1, 1), (1, 40, 33), (2, 3, 17), (17, 32, 17), (9, 33, 0), (13, 40, 16), (7, 33, 15), (33, 65, 47), (100, 96, 64), (130, 70, 300)] {
+            var A = random(K * M), B = random(K * N)  // op(A)[i, k] = A[i·K + k], op(B)[k, j] = B[k·N + j]
             for i in stride(from: 0, to: A.count, by: 7) { A[i] = -0.0 }
             for i in stride(from: 3, to: B.count, by: 11) { B[i] = -0.0 }
+            let At = (0..<(K * M)).map { A[($0 % M) * K + $0 / M] }  // stored [K, M]
+            let Bt = (0..<(N * K)).map { B[($0 % K) * N + $0 / K] }  // stored [N, K]
+            let bias = random(N).enumerated().map { $0.offset % 3 == 0 ? -0.0 : $0.element }
             let start = random(M * N).enumerated().map { $0.offset % 5 == 0 ? -0.0 : $0.element }
             var expected = [Float](repeating: 0, count: M * N)
             for i in 0..<M { for j in 0..<N {
-                let a = (0..<K).map { A[$0 * M + i] }, b = (0..<K).map { B[$0 * N + j] }
+                let a = (0..<K).map { A[i * K + $0] }, b = (0..<K).map { B[$0 * N + j] }
                 expected[i * N + j] = canonicalDot(a[...], b[...])
             } }
             let accumulated = zip(start, expected).map { $0 + $1 }
+            let biased = expected.enumerated().map { $0.element + bias[$0.offset % N] }
             for isa in variants {
                 try Kernels.use(isa)
                 for threads in [1, 2, 3] {
                     Kernels.threads = threads
+                    for (transA, transB) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                        let a = transA == 1 ? At : A, b = transB == 1 ? Bt : B
+                        let lda = transA == 1 ? M : K, ldb = transB == 1 ? K : N
+                        let what = "\(isa) \(threads) threads, \(M)×\(N)×\(K), transA \(transA) transB \(transB)"
+                        var c = [Float](repeating: .nan, count: M * N)
+                        vamos_sgemm(Int32(transA), Int32(transB), Int64(M), Int64(N), Int64(K), a, Int64(lda), b, Int64(ldb), &c, Int64(N), 0)
+                        XCTAssertEqual(c.map(\.bitPattern), expected.map(\.bitPattern), what)
+                        c = start
+                        vamos_sgemm(Int32(transA), Int32(transB), Int64(M), Int64(N), Int64(K), a, Int64(lda), b, Int64(ldb), &c, Int64(N), 1)
+                        XCTAssertEqual(c.map(\.bitPattern), accumulated.map(\.bitPattern), what + ", +=")
+                    }
                     var c = [Float](repeating: .nan, count: M * N)
-                    vamos_sgemm(1, 0, Int64(M), Int64(N), Int64(K), A, Int64(M), B, Int64(N), &c, Int64(N), 0)
-                    XCTAssertEqual(c.map(\.bitPattern), expected.map(\.bitPattern), "\(isa) \(threads) threads, \(M)×\(N)×\(K)")
-                    c = start
-                    vamos_sgemm(1, 0, Int64(M), Int64(N), Int64(K), A, Int64(M), B, Int64(N), &c, Int64(N), 1)
-                    XCTAssertEqual(c.map(\.bitPattern), accumulated.map(\.bitPattern), "\(isa) \(threads) threads, += ")
+                    vamos_linear_f32(Int64(M), Int64(N), Int64(K), A, Bt, bias, &c)
+                    XCTAssertEqual(c.map(\.bitPattern), biased.map(\.bitPattern), "\(isa) \(threads) threads, \(M)×\(N)×\(K), linear + bias")
                 }
             }
         }

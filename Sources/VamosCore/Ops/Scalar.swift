@@ -44,7 +44,7 @@ extension Float: Scalar {
     @inline(__always)
     public static func linear(M: Int, N: Int, K: Int, A: UnsafePointer<Float>, B: UnsafePointer<Float>,
                               bias: UnsafePointer<Float>, C: UnsafeMutablePointer<Float>) {
-        vamos_sgemm_nt(Int64(M), Int64(N), Int64(K), A, Int64(K), B, Int32(VAMOS_DTYPE_F32), Int64(K), bias, C, Int64(N), 0)
+        vamos_linear_f32(Int64(M), Int64(N), Int64(K), A, B, bias, C)
     }
     // Vamos' own elementary functions (Sources/CKernels/vamos_math.c): the same bits on every machine.
     public static func layerNormForwardRows(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
