@@ -1,7 +1,7 @@
 // The kernels' worker threads: created on first use, they block on a condition variable when
 // idle (the stages of a pipeline share the cores). After a job a worker watches for the next one
 // for at most SPIN_NS (a decoder step's products come a few µs apart; waking a blocked thread
-// costs 15–70 µs), then blocks: an idle stage costs no CPU. A job is a count of tasks; the caller
+// cost 16–72 µs in this project's VMs, Benchmarks/README.md "Threads"), then blocks: an idle stage costs no CPU. A job is a count of tasks; the caller
 // runs tasks too and returns when every task is done.
 #define _GNU_SOURCE
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/// The one matrix product every layer uses (BLAS `gemm`).
+/// The one matrix product every layer uses (a BLAS-shaped `gemm` on Vamos' own kernels, CKernels/gemm.c).
 ///
 ///     C[M, N] = op(A) · op(B) (+ C when `accumulate`)
 ///     op(A) = A, stored [M, K], or Aᵀ with A stored [K, M] (`transposeA`, for weight gradients)
