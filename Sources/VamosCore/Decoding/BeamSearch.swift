@@ -58,6 +58,9 @@ public struct BeamSearch {
         var runningScores = [Float](repeating: penalty, count: N)
         runningScores[0] = 0
         var states = [Decoder.State](repeating: decoder.start(memory: memory), count: N)
+        // Each beam's self-attention caches reserved up front, storage of its own (the encoder's
+        // keys and values stay shared). A parent picked by two beams is still copied (step c).
+        for b in states.indices { states[b].reserve(positions: Decoder.cachePositions(maxLength: maxLength), dModel: decoder.embedding.dModel) }
         var finished = [Hypothesis](repeating: Hypothesis(ids: [], score: penalty, finished: false), count: N)
         var improvementPossible = true                     // is_early_stop_heuristic_unsatisfied
         var curLen = 1                                     // decoder input length: start + generated

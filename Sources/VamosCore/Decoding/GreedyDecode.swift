@@ -92,7 +92,7 @@ public struct GreedyBatch {
     @discardableResult
     public mutating func add(memory: [Float]) -> Int {
         let i = steps.count
-        states.append(decoder.start(memory: memory))
+        states.append(decoder.start(memory: memory, reserving: Decoder.cachePositions(maxLength: maxLength)))
         inputs.append([config.decoderStartTokenID])
         steps.append([])
         if maxLength > 0 { active.append(i) } else { states[i] = nil; finishedEarly.append(i) }

@@ -166,11 +166,29 @@ public struct Decoder: Sendable {
         public var caches: [DecoderLayer.Cache]
         /// Positions processed so far.
         public var length = 0
+
+        /// Makes room for `positions` more positions in every self-attention cache (and gives this
+        /// state storage of its own, where it shared its caches with a copy).
+        public mutating func reserve(positions: Int, dModel C: Int) {
+            guard positions > 0 else { return }
+            for l in caches.indices {
+                caches[l].selfKeys.reserveCapacity(caches[l].selfKeys.count + positions * C)
+                caches[l].selfValues.reserveCapacity(caches[l].selfValues.count + positions * C)
+            }
+        }
     }
 
-    /// Starts decoding against `memory` (the encoder output, [T, C]).
-    public func start(memory: [Float]) -> State {
-        State(caches: layers.map { $0.makeCache(memory: memory) })
+    /// Positions to reserve for decoding up to `maxLength` new ids: the start id and every id but
+    /// the last are fed. Capped, so that an unbounded --max-length does not reserve gigabytes.
+    public static func cachePositions(maxLength: Int) -> Int { max(0, min(maxLength, 1024)) }
+
+    /// Starts decoding against `memory` (the encoder output, [T, C]), with room in every layer's
+    /// key/value cache for `positions` positions: reserved up front, the caches then grow in place
+    /// without reallocating (decoding feeds at most max-length positions).
+    public func start(memory: [Float], reserving positions: Int = 0) -> State {
+        var state = State(caches: layers.map { $0.makeCache(memory: memory) })
+        state.reserve(positions: positions, dModel: embedding.dModel)
+        return state
     }
 
     /// Feeds the next target ids; returns their hidden states [n, C].
