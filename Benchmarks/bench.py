@@ -364,7 +364,7 @@ BANDWIDTH_C = r"""
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-static float *a; static size_t n; static int T; static double part[64];
+static float *a, *b; static size_t n; static int T; static double part[64];
 static void *fill(void *p) { long t = (long)p; size_t lo = n * t / T, hi = n * (t + 1) / T;
   for (size_t i = lo; i < hi; i++) a[i] = 1.0f + (float)(i % 1013) * 1e-3f; return 0; }
 static void *sum(void *p) { long t = (long)p; size_t lo = (n * t / T) & ~(size_t)31, hi = (n * (t + 1) / T) & ~(size_t)31;
@@ -374,30 +374,42 @@ static void *sum(void *p) { long t = (long)p; size_t lo = (n * t / T) & ~(size_t
     s2 = _mm256_add_ps(s2, _mm256_load_ps(a + i + 16)); s3 = _mm256_add_ps(s3, _mm256_load_ps(a + i + 24)); }
   float v[8]; _mm256_storeu_ps(v, _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
   part[t] = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7]; return 0; }
+static void *copy(void *p) { long t = (long)p; size_t lo = (n * t / T) & ~(size_t)31, hi = (n * (t + 1) / T) & ~(size_t)31;
+  for (size_t i = lo; i < hi; i += 32) {  /* STREAM's Copy: b[i] = a[i] */
+    _mm256_store_ps(b + i, _mm256_load_ps(a + i));           _mm256_store_ps(b + i + 8, _mm256_load_ps(a + i + 8));
+    _mm256_store_ps(b + i + 16, _mm256_load_ps(a + i + 16)); _mm256_store_ps(b + i + 24, _mm256_load_ps(a + i + 24)); }
+  return 0; }
+static void *fillb(void *p) { long t = (long)p; size_t lo = n * t / T, hi = n * (t + 1) / T;
+  for (size_t i = lo; i < hi; i++) b[i] = 0.0f; return 0; }
 static void all(void *(*f)(void *)) { pthread_t th[64];
   for (long t = 0; t < T; t++) pthread_create(&th[t], 0, f, (void *)t);
   for (int t = 0; t < T; t++) pthread_join(th[t], 0); }
 int main(int argc, char **argv) {
   T = atoi(argv[1]); size_t bytes = (size_t)atol(argv[2]) << 20; int reps = atoi(argv[3]);
   n = bytes / sizeof(float); a = aligned_alloc(64, bytes); all(fill);   /* non-zero, first touch per thread */
-  double best = 1e30, check = 0;
+  b = aligned_alloc(64, bytes); all(fillb);
+  double best = 1e30, best_copy = 1e30, check = 0;
   for (int r = 0; r < reps; r++) { struct timespec t0, t1; clock_gettime(CLOCK_MONOTONIC, &t0); all(sum);
     clock_gettime(CLOCK_MONOTONIC, &t1); double s = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);
-    if (s < best) best = s; for (int t = 0; t < T; t++) check += part[t]; }
-  printf("%.6f %zu %g\n", best, (size_t)(n & ~(size_t)31) * sizeof(float), check); return 0; }
+    if (s < best) best = s; for (int t = 0; t < T; t++) check += part[t];
+    clock_gettime(CLOCK_MONOTONIC, &t0); all(copy); clock_gettime(CLOCK_MONOTONIC, &t1);
+    s = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec); if (s < best_copy) best_copy = s; check += b[n / 3]; }
+  printf("%.6f %zu %g %.6f\n", best, (size_t)(n & ~(size_t)31) * sizeof(float), check, best_copy); return 0; }
 """
 
 
 def memory_bandwidth(threads, mb, reps):
     """Best of `reps` timed reads of an `mb` MiB float array (filled with non-zero values) by `threads`
-    threads (AVX2 loads, 4 accumulators); bytes/s. Falls back to numpy in threads without cc."""
+    threads (AVX2 loads, 4 accumulators); bytes/s, how, and STREAM's Copy (b = a, bytes read + written
+    per second, or None). Falls back to numpy in threads without cc."""
     with tempfile.TemporaryDirectory() as tmp:
         src, exe = os.path.join(tmp, "bw.c"), os.path.join(tmp, "bw")
         open(src, "w").write(BANDWIDTH_C)
         c = subprocess.run(["cc", "-O2", "-mavx2", "-pthread", src, "-o", exe], capture_output=True, text=True)
         if c.returncode == 0:
-            seconds, nbytes, _ = run([exe, str(threads), str(mb), str(reps)]).stdout.split()
-            return int(nbytes) / float(seconds), f"C, cc -O2 -mavx2, {threads} pthreads, AVX2 loads, {mb} MiB float32 array, best of {reps}"
+            seconds, nbytes, _, copy_seconds = run([exe, str(threads), str(mb), str(reps)]).stdout.split()
+            return (int(nbytes) / float(seconds), f"C, cc -O2 -mavx2, {threads} pthreads, AVX2 loads, {mb} MiB float32 array, best of {reps}",
+                    2 * int(nbytes) / float(copy_seconds))
     import threading
     a = np.arange(mb << 18, dtype=np.float32) % 1013 + 1
     chunks = np.array_split(a, threads)
@@ -408,7 +420,7 @@ def memory_bandwidth(threads, mb, reps):
         for t in ts: t.start()
         for t in ts: t.join()
         best = min(best, time.perf_counter() - t0)
-    return a.nbytes / best, f"numpy sum in {threads} threads (no cc), {mb} MiB float32 array, best of {reps}"
+    return a.nbytes / best, f"numpy sum in {threads} threads (no cc), {mb} MiB float32 array, best of {reps}", None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,6 +540,10 @@ def torch_train(corpus, arch, steps, threads):
             lab[b, :len(t)] = torch.tensor(t)
         return src, pad, tin, lab
 
+    tokens = 0  # source + target tokens of the batches, padding not counted
+    for k in range(steps):
+        src, pad, tin, lab = batch(k)
+        tokens += int((~pad).sum()) + int((lab >= 0).sum())
     t0 = time.perf_counter()
     for k in range(steps):
         src, pad, tin, lab = batch(k)
@@ -539,7 +555,7 @@ def torch_train(corpus, arch, steps, threads):
         torch.nn.utils.clip_grad_norm_(model.parameters(), o["clip"])
         opt.step()
         sched.step()
-    return time.perf_counter() - t0, params, loss.item()
+    return time.perf_counter() - t0, params, loss.item(), tokens / steps
 
 
 def safetensors_numel(path):
@@ -710,7 +726,7 @@ def main():
             failures.append(f"Vamos fp32 ids differ from transformers' ({r['label']}): {same(r['vamos_ids'], r['hf_ids'])}/{a.sentences} identical")
 
     log("bench: memory bandwidth")
-    bw, bw_how = memory_bandwidth(N, a.bandwidth_mb, 3 if a.quick else 5)
+    bw, bw_how, bw_copy = memory_bandwidth(N, a.bandwidth_mb, 3 if a.quick else 5)
     log("bench: stage start-up and RSS")
     costs = stage_costs(fp32, N, header)
     bf16_header = safetensors_header(os.path.join(bf16, "model.safetensors"))
@@ -722,7 +738,7 @@ def main():
     v_whole = v_loop = t_loop = 1e30
     for _ in range(a.rounds):  # taking turns, as above; each tool's best round
         vw, vl, v_params, v_loss, train_cmd = vamos_train(corpus, arch_file, a.train_steps, N)
-        tl, t_params, t_loss = torch_train(corpus, arch, a.train_steps, N)
+        tl, t_params, t_loss, tokens_per_step = torch_train(corpus, arch, a.train_steps, N)
         v_whole, v_loop, t_loop = min(v_whole, vw), min(v_loop, vl), min(t_loop, tl)
 
     # ------------------------------------------------------------------ the report
@@ -778,7 +794,10 @@ def main():
 
     w("## Batch-1 rows against the memory-bandwidth bound\n")
     w(f"Measured read bandwidth: **{bw / 1e9:.2f} GB/s** ({bw_how}).  \n"
-      f"bound tok/s = bandwidth ÷ bytes of weights read per generated token, where bytes per token = the decoder's "
+      + (f"STREAM-style copy (b[i] = a[i], AVX2 loads and stores, the same threads and array size; bytes read + written): "
+         f"**{bw_copy / 1e9:.2f} GB/s**. The bound below uses the read bandwidth: decoding reads its weights and writes almost nothing.  \n"
+         if bw_copy else "")
+      + f"bound tok/s = bandwidth ÷ bytes of weights read per generated token, where bytes per token = the decoder's "
       f"weights except the cross-attention k/v projections (applied once per sentence to the encoder output) + the "
       f"58,101 × 512 embedding once as the output layer + final_logits_bias — summed from the checkpoint's tensor "
       f"sizes: fp32 {per_tok['fp32'] / 1e6:.1f} MB, bf16 {per_tok['bf16'] / 1e6:.1f} MB (2 bytes each), int8 "
@@ -820,8 +839,13 @@ def main():
     w("|---|---:|---:|---:|")
     w(f"| steps/s (Vamos: whole process; PyTorch: step loop) | {a.train_steps / v_whole:.2f} | {a.train_steps / t_loop:.2f} | {(a.train_steps / v_whole) / (a.train_steps / t_loop):.2f} |")
     w(f"| steps/s (both: step loop) | {a.train_steps / v_loop:.2f} | {a.train_steps / t_loop:.2f} | {t_loop / v_loop:.2f} |")
+    w(f"| tokens/s ≈ steps/s × {tokens_per_step:,.0f} tokens per step (whole process; step loop) | "
+      f"{a.train_steps / v_whole * tokens_per_step:,.0f} | {a.train_steps / t_loop * tokens_per_step:,.0f} | {(a.train_steps / v_whole) / (a.train_steps / t_loop):.2f} |")
     w(f"| loss after {a.train_steps} steps | {v_loss:.3f} | {t_loss:.3f} | |")
     w("")
+    w(f"Tokens per step: the source and target tokens (padding not counted) of PyTorch's {a.train_steps} batches, "
+      f"averaged; Vamos draws its own random batches of 64 pairs from the same corpus (its own shuffle), so its count "
+      f"per step is the same in expectation, not exactly.\n")
     w(f"Total benchmark time: {time.time() - started:.0f} s.")
     if failures:
         w("\n**Failures:**\n")
