@@ -62,9 +62,9 @@ static inline __attribute__((always_inline)) void pack_panel(float *restrict out
     }
 }
 
-// Panel p of X stored [rows, K] (row stride ld), w rows, into out [16][kb][w]: per block of 16 k,
-// the w × 16 piece is read row by row and written lane by lane (each lane's w values contiguous).
-static inline __attribute__((always_inline)) void pack_rows_panel(float *restrict out, const float *restrict X, int64_t ld,
+// Panel p of X stored [rows, K] (row stride ld), w ≤ 32 rows, into out [16][kb][w]: per block of 16
+// k, the w × 16 piece is read row by row and written lane by lane (each lane's w values contiguous).
+static inline __attribute__((always_inline, unused)) void pack_rows_panel(float *restrict out, const float *restrict X, int64_t ld,
                                                                   int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
     const int64_t r0 = p * w;
     const int rn = (int)(rows - r0 < w ? rows - r0 : w);
@@ -138,17 +138,14 @@ __attribute__((target("avx2"))) static void pack_rows_avx2(float *restrict out, 
 }
 #endif
 
+// The lanes kernels exist for AVX2 and AVX-512 only (tn_kernel_for_current), so on x86-64 rows are
+// always packed by pack_rows_avx2; the portable loop is what another architecture's kernel would use.
 static void pack_rows_width(float *out, const float *X, int64_t ld, int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
 #if defined(__x86_64__)
-    if (w <= 32) { pack_rows_avx2(out, X, ld, K, rows, kb, p, w); return; }
+    pack_rows_avx2(out, X, ld, K, rows, kb, p, w);
+#else
+    pack_rows_panel(out, X, ld, K, rows, kb, p, w);
 #endif
-    switch (w) {
-    case 6: pack_rows_panel(out, X, ld, K, rows, kb, p, 6); break;
-    case 8: pack_rows_panel(out, X, ld, K, rows, kb, p, 8); break;
-    case 16: pack_rows_panel(out, X, ld, K, rows, kb, p, 16); break;
-    case 32: pack_rows_panel(out, X, ld, K, rows, kb, p, 32); break;
-    default: pack_rows_panel(out, X, ld, K, rows, kb, p, w); break;
-    }
 }
 
 static void pack_width(float *out, const float *X, int64_t ld, int64_t K, int64_t cols, int64_t kb, int64_t p, int w) {
