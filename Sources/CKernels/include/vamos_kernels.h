@@ -74,16 +74,17 @@ void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K,
 
 /// The BLAS-shaped product on float32: C = op(A)·op(B) (+ C when `accumulate`), row-major;
 /// op(A) is A [M, K] or, with transA, Aᵀ of A stored [K, M]; op(B) is B [K, N] or, with transB,
-/// Bᵀ of B stored [N, K]. On AVX2 and AVX-512 (and M > 1 or transA) both operands are packed by
-/// lanes of k (gemm_tn.c); otherwise transposed operands are packed into [M, K] / [N, K] scratch and
-/// `vamos_sgemm_nt` computes every element. Either way, in the canonical order.
+/// Bᵀ of B stored [N, K]. On AVX2 and AVX-512, where it pays (gemm.c `lanes_pay`: never for one
+/// row of A), both operands are packed by lanes of k (gemm_tn.c); otherwise transposed operands are
+/// packed into [M, K] / [N, K] scratch and `vamos_sgemm_nt` computes every element. Either way, in
+/// the canonical order.
 void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K,
                  const float *A, int64_t lda, const float *B, int64_t ldb,
                  float *C, int64_t ldc, int accumulate);
 
 /// A linear layer on float32 parameters (training): C[M, N] = A[M, K] · W[N, K]ᵀ + bias[N], each
 /// element the canonical dot product, then + bias — the bits of vamos_sgemm_nt with that bias,
-/// computed by lanes where the variant can (M > 1).
+/// computed by lanes where the variant can and it pays.
 void vamos_linear_f32(int64_t M, int64_t N, int64_t K, const float *A, const float *W, const float *bias, float *C);
 
 /// The same in float64 (training's gradient checks): the same 16-lane order, scalar code, fma().
