@@ -456,6 +456,40 @@ def stage_costs(model, threads, header, measure=STAGES):
     return rows
 
 
+TEXT_MODEL = os.path.join(ROOT, "Tests", "Fixtures", "models", "opus-en-es")  # a small opus-mt with real SentencePiece files
+
+
+def text_stage_costs(threads):
+    """tokenize and detokenize, which need SentencePiece files (the opus-shaped checkpoint has none):
+    on the repository's opus-en-es fixture (real source.spm/target.spm and vocab.json, small weights),
+    one sentence, best wall s of 3 and peak RSS, and the bytes of the files each stage reads."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        text = os.path.join(tmp, "in.txt")
+        open(text, "w").write("the quick brown fox jumps over the lazy dog\n")
+        env = vamos_env(threads)
+        pipe = " | ".join(os.path.join(BIN, s) + f" --model {TEXT_MODEL}" for s in ["tokenize"] + STAGES)
+        decoded = os.path.join(tmp, "decoded.jsonl")
+        with open(text) as fi:
+            r = subprocess.run(["bash", "-c", f"set -o pipefail; {pipe} > {decoded}"], stdin=fi, capture_output=True,
+                               text=True, env=env)
+        if r.returncode != 0:
+            sys.exit(f"bench: the fixture pipeline failed:\n{r.stderr[-2000:]}")
+        files = {"tokenize": ["source.spm", "vocab.json"], "detokenize": ["target.spm", "vocab.json"]}
+        for s, inp in (("tokenize", text), ("detokenize", decoded)):
+            tf, best, rss = os.path.join(tmp, "time"), 1e9, 0
+            for _ in range(3):
+                with open(inp) as fi:
+                    r = subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%e %M", os.path.join(BIN, s), "--model", TEXT_MODEL],
+                                       stdin=fi, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+                if r.returncode != 0:
+                    sys.exit(f"bench: {s} failed on the fixture:\n{r.stderr[-2000:]}")
+                e, m = open(tf).read().split()[-2:]
+                best, rss = min(best, float(e)), max(rss, int(m))
+            rows.append((s, best, rss * 1024, sum(os.path.getsize(os.path.join(TEXT_MODEL, f)) for f in files[s]), files[s]))
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Training
 
@@ -731,6 +765,7 @@ def main():
     costs = stage_costs(fp32, N, header)
     bf16_header = safetensors_header(os.path.join(bf16, "model.safetensors"))
     costs += [("decode, bf16 weights",) + c[1:] for c in stage_costs(bf16, N, bf16_header, ["decode"])]
+    text_costs = text_stage_costs(N)
     log(f"bench: training ({a.train_steps} steps, Vamos and PyTorch taking turns, {a.rounds} rounds)")
     corpus = os.path.join(ROOT, "data", "demo-en-es", "train.tsv")
     arch_file = os.path.join(ROOT, "data", "demo-en-es", "architecture.json")
@@ -826,7 +861,13 @@ def main():
     w("|---|---:|---:|---:|---:|")
     for s, e, rss, used in costs:
         w(f"| {s} | {e:.2f} | {rss / 1e6:.1f} | {used / 1e6:.1f} | {ratio(rss, used) if used else '— (no weights)'} |")
+    for s, e, rss, nbytes, names in text_costs:
+        w(f"| {s} ({os.path.relpath(TEXT_MODEL, ROOT)}: reads {' and '.join(names)}, {nbytes / 1e6:.2f} MB) | {e:.2f} | "
+          f"{rss / 1e6:.1f} | — (no weights) | — |")
     w("")
+    w("tokenize and detokenize need SentencePiece files, which the random opus-shaped checkpoint has not: they are "
+      "measured on the repository's opus-en-es fixture (its real source.spm, target.spm and vocab.json), on one "
+      "sentence, best wall time of 3. They compute with no weights; their RSS is the process and the files they read.\n")
 
     w("## Training: the demo architecture, steps per second (higher is better)\n")
     w(f"{os.path.relpath(arch_file, ROOT)} ({t_params:,} parameters in PyTorch, {f'{v_params:,}' if v_params else '?'} in Vamos) on "
