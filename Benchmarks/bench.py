@@ -427,6 +427,23 @@ def memory_bandwidth(threads, mb, reps):
 # Start-up time and peak RSS per stage
 
 
+def timed_stage(args, inp, out, threads, times, what):
+    """Runs one stage `times` times under /usr/bin/time on the file `inp` (stdout to `out`): best
+    wall s and peak RSS in bytes."""
+    tf, best, rss = out + ".time", 1e9, 0
+    for _ in range(times):
+        def once():
+            with open(inp) as fi, open(out, "w") as fo:
+                return subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%e %M"] + args, stdin=fi, stdout=fo,
+                                      stderr=subprocess.PIPE, text=True, env=vamos_env(threads))
+        r = rerun_while_rebuilt(once)
+        if r.returncode != 0:
+            sys.exit(f"bench: {os.path.basename(args[0])} failed on {what}:\n{r.stderr[-2000:]}")
+        e, m = open(tf).read().split()[-2:]
+        best, rss = min(best, float(e)), max(rss, int(m))
+    return best, rss * 1024
+
+
 def stage_costs(model, threads, header, measure=STAGES):
     """Each stage on one short document (6 source ids), timed by /usr/bin/time: best wall s of 3 and
     peak RSS (the stages not in `measure` run once, to make the next stage's input)."""
@@ -439,20 +456,10 @@ def stage_costs(model, threads, header, measure=STAGES):
             args = [os.path.join(BIN, s), "--model", model] + (["--threads", str(threads)] if has_option(s, "--threads") else [])
             if s == "decode":
                 args += ["--beams", "1", "--max-length", "1"]
-            inp, out, tf = os.path.join(tmp, f"{i}.jsonl"), os.path.join(tmp, f"{i + 1}.jsonl"), os.path.join(tmp, "time")
-            best, rss = 1e9, 0
-            for _ in range(3 if s in measure else 1):
-                def once():
-                    with open(inp) as fi, open(out, "w") as fo:
-                        return subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%e %M"] + args, stdin=fi, stdout=fo,
-                                              stderr=subprocess.PIPE, text=True, env=vamos_env(threads))
-                r = rerun_while_rebuilt(once)
-                if r.returncode != 0:
-                    sys.exit(f"bench: {s} failed on the short document:\n{r.stderr[-2000:]}")
-                e, m = open(tf).read().split()[-2:]
-                best, rss = min(best, float(e)), max(rss, int(m))
+            best, rss = timed_stage(args, os.path.join(tmp, f"{i}.jsonl"), os.path.join(tmp, f"{i + 1}.jsonl"), threads,
+                                    3 if s in measure else 1, "the short document")
             if s in measure:
-                rows.append((s, best, rss * 1024, weight_bytes(header, STAGE_WEIGHTS[s])))
+                rows.append((s, best, rss, weight_bytes(header, STAGE_WEIGHTS[s])))
     return rows
 
 
@@ -467,26 +474,18 @@ def text_stage_costs(threads):
     with tempfile.TemporaryDirectory() as tmp:
         text = os.path.join(tmp, "in.txt")
         open(text, "w").write("the quick brown fox jumps over the lazy dog\n")
-        env = vamos_env(threads)
         pipe = " | ".join(os.path.join(BIN, s) + f" --model {TEXT_MODEL}" for s in ["tokenize"] + STAGES)
         decoded = os.path.join(tmp, "decoded.jsonl")
         with open(text) as fi:
             r = subprocess.run(["bash", "-c", f"set -o pipefail; {pipe} > {decoded}"], stdin=fi, capture_output=True,
-                               text=True, env=env)
+                               text=True, env=vamos_env(threads))
         if r.returncode != 0:
             sys.exit(f"bench: the fixture pipeline failed:\n{r.stderr[-2000:]}")
         files = {"tokenize": ["source.spm", "vocab.json"], "detokenize": ["target.spm", "vocab.json"]}
         for s, inp in (("tokenize", text), ("detokenize", decoded)):
-            tf, best, rss = os.path.join(tmp, "time"), 1e9, 0
-            for _ in range(3):
-                with open(inp) as fi:
-                    r = subprocess.run(["/usr/bin/time", "-o", tf, "-f", "%e %M", os.path.join(BIN, s), "--model", TEXT_MODEL],
-                                       stdin=fi, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-                if r.returncode != 0:
-                    sys.exit(f"bench: {s} failed on the fixture:\n{r.stderr[-2000:]}")
-                e, m = open(tf).read().split()[-2:]
-                best, rss = min(best, float(e)), max(rss, int(m))
-            rows.append((s, best, rss * 1024, sum(os.path.getsize(os.path.join(TEXT_MODEL, f)) for f in files[s]), files[s]))
+            best, rss = timed_stage([os.path.join(BIN, s), "--model", TEXT_MODEL], inp, os.path.join(tmp, f"{s}.out"),
+                                    threads, 3, "the fixture")
+            rows.append((s, best, rss, sum(os.path.getsize(os.path.join(TEXT_MODEL, f)) for f in files[s]), files[s]))
     return rows
 
 

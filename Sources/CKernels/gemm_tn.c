@@ -62,38 +62,13 @@ static inline __attribute__((always_inline)) void pack_panel(float *restrict out
     }
 }
 
-// Panel p of X stored [rows, K] (row stride ld), w ≤ 32 rows, into out [16][kb][w]: per block of 16
-// k, the w × 16 piece is read row by row and written lane by lane (each lane's w values contiguous).
-static inline __attribute__((always_inline, unused)) void pack_rows_panel(float *restrict out, const float *restrict X, int64_t ld,
-                                                                  int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
-    const int64_t r0 = p * w;
-    const int rn = (int)(rows - r0 < w ? rows - r0 : w);
-    float piece[32][16];  // w ≤ 32
-    for (int64_t q = 0; q < kb; q++) {
-        const int n = (int)(K - 16 * q < 16 ? K - 16 * q : 16);
-        for (int r = 0; r < w; r++) {
-            int l = 0;
-            if (r < rn && n == 16) {
-                const float *restrict src = X + (r0 + r) * ld + 16 * q;
-                for (; l < 16; l++) piece[r][l] = src[l];
-            } else if (r < rn) {
-                const float *restrict src = X + (r0 + r) * ld + 16 * q;
-                for (; l < n; l++) piece[r][l] = src[l];
-            }
-            for (; l < 16; l++) piece[r][l] = 0;
-        }
-        for (int l = 0; l < 16; l++) {
-            float *restrict dst = out + ((int64_t)l * kb + q) * w;
-            for (int r = 0; r < w; r++) dst[r] = piece[r][l];
-        }
-    }
-}
-
 #if defined(__x86_64__)
 #include <immintrin.h>
-// The same for whole blocks of 16 k, by 8 × 8 transposes in AVX registers (the lanes path runs only
-// on AVX2 and AVX-512 variants, so the CPU has AVX2). Only copies: no bit can change. Rows past the
-// matrix are zeros; a group of fewer than 8 rows (w = 6) is stored masked.
+// Panel p of X stored [rows, K] (row stride ld), w rows, into out [16][kb][w]:
+//   out[l][q][r] = X[p·w + r, 16q + l], zero past the rows or K.
+// Whole blocks of 16 k by 8 × 8 transposes in AVX registers (the lanes path runs only on AVX2 and
+// AVX-512 variants, so the CPU has AVX2). Only copies: no bit can change. Rows past the matrix are
+// zeros; a group of fewer than 8 rows (w = 6) is stored masked.
 __attribute__((target("avx2"))) static void pack_rows_avx2(float *restrict out, const float *restrict X, int64_t ld,
                                                            int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
     const int64_t r0 = p * w;
@@ -138,13 +113,15 @@ __attribute__((target("avx2"))) static void pack_rows_avx2(float *restrict out, 
 }
 #endif
 
-// The lanes kernels exist for AVX2 and AVX-512 only (tn_kernel_for_current), so on x86-64 rows are
-// always packed by pack_rows_avx2; the portable loop is what another architecture's kernel would use.
+// The lanes kernels exist for AVX2 and AVX-512 only (tn_kernel_for_current); elsewhere this is the
+// plain definition above, never reached.
 static void pack_rows_width(float *out, const float *X, int64_t ld, int64_t K, int64_t rows, int64_t kb, int64_t p, int w) {
 #if defined(__x86_64__)
     pack_rows_avx2(out, X, ld, K, rows, kb, p, w);
 #else
-    pack_rows_panel(out, X, ld, K, rows, kb, p, w);
+    for (int r = 0; r < w; r++)
+        for (int64_t k = 0; k < 16 * kb; k++)
+            out[((k & 15) * kb + (k >> 4)) * w + r] = p * w + r < rows && k < K ? X[(p * w + r) * ld + k] : 0.0f;
 #endif
 }
 
