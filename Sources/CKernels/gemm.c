@@ -68,6 +68,7 @@ static _Thread_local size_t scratch_size[2];
 
 static void *scratch_for(int slot, size_t bytes) {
     if (scratch_size[slot] < bytes) {
+        if (bytes < 2 * scratch_size[slot]) bytes = 2 * scratch_size[slot];  // geometric: a growing T reallocates rarely
         free(scratch[slot]);
         scratch[slot] = malloc(bytes);
         scratch_size[slot] = scratch[slot] ? bytes : 0;
@@ -200,6 +201,7 @@ static _Thread_local size_t dscratch_size[2];
 
 static double *dscratch_for(int slot, size_t n) {
     if (dscratch_size[slot] < n) {
+        if (n < 2 * dscratch_size[slot]) n = 2 * dscratch_size[slot];
         free(dscratch[slot]);
         dscratch[slot] = malloc(n * sizeof(double));
         dscratch_size[slot] = dscratch[slot] ? n : 0;

@@ -35,6 +35,7 @@ static _Thread_local size_t packed_size[2];
 
 static float *packed_for(int slot, size_t floats) {
     if (packed_size[slot] < floats) {
+        if (floats < 2 * packed_size[slot]) floats = 2 * packed_size[slot];  // geometric: growing shapes reallocate rarely
         free(packed[slot]);
         packed[slot] = aligned_alloc(64, (floats * sizeof(float) + 63) & ~(size_t)63);
         packed_size[slot] = packed[slot] ? floats : 0;

@@ -45,9 +45,10 @@ final class AblationTests: XCTestCase {
             XCTAssertEqual(whole, try r.forward(ids, state: &s2), "\(address)")
             XCTAssertNotEqual(whole, try decoder.forward(ids, state: &s3), "\(address): the head matters")
             // one position at a time, two sequences at once
-            var states = [d.start(memory: memory), d.start(memory: memory)]
+            let steps = DecoderSteps(decoder: d)
+            let slots = [steps.add(memory: memory, reserving: 1), steps.add(memory: memory, reserving: 1)]
             var rows: [Float] = []
-            for id in ids { rows += Array(try d.step([id, id], states: &states).prefix(model.config.dModel)) }
+            for id in ids { rows += UnsafeBufferPointer(start: try steps.step([id, id], slots: slots), count: model.config.dModel) }
             XCTAssertEqual(rows, whole, "\(address): incremental, batched")
         }
     }

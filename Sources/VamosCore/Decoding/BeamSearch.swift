@@ -21,9 +21,12 @@ import Darwin
 ///     max_length (early_stopping "never" with length_penalty > 0), cannot beat the worst finished one.
 ///
 /// The answer is the best finished hypothesis. Each beam keeps its own decoder cache (keys and
-/// values so far); when beams are re-chosen the caches are re-ordered with them, so a step feeds
-/// only the one new id per beam, all beams through the decoder together (`Decoder.step`) and the
-/// output layer once for all of them.
+/// values so far) in a slot of `DecoderSteps`; when beams are re-chosen, a beam continuing a
+/// parent nobody else continues keeps the parent's slot, and each further child of a parent takes
+/// the slot of a parent no beam continues, the parent's positions copied in. A step feeds only the
+/// one new id per beam, all beams through the decoder together and the output layer once for all
+/// of them, on buffers reserved before the first step: a step allocates nothing but the ids of a
+/// hypothesis entering the finished ones.
 public struct BeamSearch {
     public var beams: Int
     /// Most ids generated (transformers' `max_length − 1`).
@@ -54,65 +57,113 @@ public struct BeamSearch {
         let V = output.vocabSize
         let penalty: Float = -1.0e9
         let maxLengthTotal = maxLength + 1                 // transformers' max_length: start token included
-        var running = [[Int]](repeating: [], count: N)
-        var runningScores = [Float](repeating: penalty, count: N)
+        let positions = Decoder.cachePositions(maxLength: maxLength)
+        // Each beam's decoder input so far (the start id, then the ids generated), and the next step's.
+        var inputs = [[Int]](repeating: [startID], count: N), nextInputs = inputs
+        for b in 0..<N { inputs[b].reserveCapacity(positions + 2); nextInputs[b].reserveCapacity(positions + 2) }
+        var runningScores = [Float](repeating: penalty, count: N), nextScores = runningScores
         runningScores[0] = 0
-        var states = [Decoder.State](repeating: decoder.start(memory: memory), count: N)
-        // Each beam's self-attention caches reserved up front, storage of its own (the encoder's
-        // keys and values stay shared). A parent picked by two beams is still copied (step c).
-        for b in states.indices { states[b].reserve(positions: Decoder.cachePositions(maxLength: maxLength), dModel: decoder.embedding.dModel) }
+        // Every beam's slot: one sentence's encoder keys and values, shared; room for every position.
+        let steps = DecoderSteps(decoder: decoder)
+        var slotOf = [steps.add(memory: memory, reserving: positions)]
+        for _ in 1..<N { slotOf.append(steps.fork(slotOf[0], reserving: positions)) }
+        var nextSlot = slotOf, parentOf = [Int](repeating: 0, count: N), claimed = [Bool](repeating: false, count: N)
+        var ids = [Int](repeating: startID, count: N)
+        let logits = Reserved(), scores = Reserved()
+        logits.reserve(N * V)
+        scores.reserve(2 * V)
         var finished = [Hypothesis](repeating: Hypothesis(ids: [], score: penalty, finished: false), count: N)
+        var nextFinished = finished
+        var candidates = TopK(k: K), next = TopK(k: N), best = TopK(k: N)
         var improvementPossible = true                     // is_early_stop_heuristic_unsatisfied
         var curLen = 1                                     // decoder input length: start + generated
 
         while true {
             // a. the next-token log-probabilities of every beam, processed, plus the beam's score
-            let hidden = try decoder.step(running.map { $0.last ?? startID }, states: &states)  // all beams in one pass
-            let logits = output.forward(hidden)                                  // [N, V]
-            var candidates = TopK(k: K)
+            for b in 0..<N { ids[b] = inputs[b].last! }
+            let hidden = try steps.step(ids, slots: slotOf)                      // all beams in one pass
+            output.linear.forward(hidden, rows: N, into: logits.p)               // [N, V]
+            candidates.reset()
             for b in 0..<N {
-                var scores = logSoftmax(Array(logits[(b * V)..<((b + 1) * V)]))
-                processors.apply(&scores, inputIDs: [startID] + running[b])
-                for v in 0..<V { candidates.offer(scores[v] + runningScores[b], index: b * V + v) }
+                logSoftmax(logits.p + b * V, count: V, into: scores.p)
+                processors.apply(UnsafeMutableBufferPointer(start: scores.p, count: V), inputIDs: inputs[b],
+                                 scratch: scores.p + V)
+                let r = runningScores[b]
+                for v in 0..<V { candidates.offer(scores.p[v] + r, index: b * V + v) }
             }
-            // b. the K best continuations; which of them are done
-            let top = candidates.items                                           // best first
-            let beamOf = top.map { $0.index / V }
-            let sequences = top.map { running[$0.index / V] + [$0.index % V] }
-            let done = sequences.map { $0.last! == eosID || curLen + 1 >= maxLengthTotal }
-            // c. the N best unfinished continue, each with its parent's decoder cache
-            var next = TopK(k: N)
-            for i in top.indices { next.offer(top[i].value + (done[i] ? penalty : 0), index: i) }
-            running = next.items.map { sequences[$0.index] }
-            runningScores = next.items.map(\.value)
-            let parents = states
-            states = next.items.map { parents[beamOf[$0.index]] }
-            // d. the finished among the first N join the hypotheses (length-penalized)
+            // b. the K best continuations (best first): candidate i continues beam top[i].index / V
+            //    with id top[i].index % V; done when that id is </s> or the sequence reaches max_length
+            let top = candidates.items
+            func isDone(_ i: Int) -> Bool { top[i].index % V == eosID || curLen + 1 >= maxLengthTotal }
+            // d. the finished among the first N join the hypotheses (length-penalized): the N best of
+            //    the finished ones, then the candidates in order (a tie keeps the one offered first)
             let allFinished = finished.allSatisfy(\.finished)
             let length = Float(power(Double(curLen + 1 - 1), lengthPenalty))
-            var pool = finished
+            best.reset()
+            for (i, h) in finished.enumerated() { best.offer(h.score, index: i) }
             for i in top.indices {
                 var s = top[i].value / length
                 s += (earlyStopping == .whenDone && allFinished) ? penalty : 0
                 s += improvementPossible ? 0 : penalty
-                let justFinished = done[i] && i < N
-                s += justFinished ? 0 : penalty
-                pool.append(Hypothesis(ids: sequences[i], score: s, finished: justFinished))
+                s += isDone(i) && i < N ? 0 : penalty
+                best.offer(s, index: N + i)
             }
-            var best = TopK(k: N)
-            for (i, h) in pool.enumerated() { best.offer(h.score, index: i) }
-            finished = best.items.map { pool[$0.index] }
+            nextFinished.removeAll(keepingCapacity: true)
+            for item in best.items {
+                if item.index < N { nextFinished.append(finished[item.index]); continue }
+                let i = item.index - N, b = top[i].index / V                     // a candidate enters: its ids
+                nextFinished.append(Hypothesis(ids: Array(inputs[b].dropFirst()) + [top[i].index % V], score: item.value,
+                                               finished: isDone(i) && i < N))
+            }
+            swap(&finished, &nextFinished)
+            // c. the N best unfinished continue, each with its parent's decoder cache
+            next.reset()
+            for i in top.indices { next.offer(top[i].value + (isDone(i) ? penalty : 0), index: i) }
+            for (j, item) in next.items.enumerated() {
+                let b = top[item.index].index / V
+                nextInputs[j].removeAll(keepingCapacity: true)
+                nextInputs[j].append(contentsOf: inputs[b])
+                nextInputs[j].append(top[item.index].index % V)
+                nextScores[j] = item.value
+                parentOf[j] = b
+            }
+            swap(&inputs, &nextInputs)
+            swap(&runningScores, &nextScores)
+            reassignSlots(&slotOf, parents: parentOf, scratch: &nextSlot, claimed: &claimed, steps: steps)
+            let allDone = top.indices.allSatisfy(isDone)   // (at this step's length)
             curLen += 1
             // e. can a running beam still beat the worst finished hypothesis?
             let hypotheticalLength = earlyStopping == .never && lengthPenalty > 0 ? maxLengthTotal - 1 : curLen - 1
             let bestPossible = runningScores[0] / Float(power(Double(hypotheticalLength), lengthPenalty))
-            let worst = finished.map(\.score).min()!
+            var worst = finished[0].score
+            for h in finished where h.score < worst { worst = h.score }
             improvementPossible = improvementPossible
                 && finished.contains { bestPossible > ($0.finished ? worst : penalty) }
             let openBeam = !(finished.allSatisfy(\.finished) && earlyStopping == .whenDone)
-            if !(improvementPossible && openBeam && !done.allSatisfy { $0 }) { break }
+            if !(improvementPossible && openBeam && !allDone) { break }
         }
         return finished
+    }
+
+    /// Beam j now continues beam parents[j]: the first child of a parent keeps the parent's slot;
+    /// each further child takes the slot of a parent no beam continues, the parent's cache copied in.
+    private func reassignSlots(_ slotOf: inout [Int], parents: [Int], scratch next: inout [Int], claimed: inout [Bool],
+                               steps: DecoderSteps) {
+        let N = slotOf.count
+        for b in 0..<N { claimed[b] = false }
+        for j in 0..<N {
+            let p = parents[j]
+            next[j] = claimed[p] ? -1 : slotOf[p]
+            claimed[p] = true
+        }
+        var free = 0
+        for j in 0..<N where next[j] < 0 {
+            while claimed[free] { free += 1 }
+            claimed[free] = true                           // beam `free` has no child: its slot is taken
+            next[j] = slotOf[free]
+            steps.copy(slotOf[parents[j]], into: next[j])  // the parent's slot is its first child's, still unchanged
+        }
+        swap(&slotOf, &next)
     }
 }
 
@@ -126,6 +177,9 @@ struct TopK {
         self.k = k
         items.reserveCapacity(min(k, 4096) + 1)
     }
+
+    /// Empties it for the next round, keeping its storage.
+    mutating func reset() { items.removeAll(keepingCapacity: true) }
 
     mutating func offer(_ value: Float, index: Int) {
         if items.count == k, !(value > items[k - 1].value) { return }

@@ -57,26 +57,31 @@ public func greedyDecode(decoder: Decoder, output: OutputProjection, memories: [
 /// Greedy decoding as a running batch that sentences join and leave at any step (continuous
 /// batching): `decode` admits documents as they arrive, steps everything running, and writes each
 /// sentence as soon as it (and every sentence before it) is done. Whatever joins when, a
-/// sentence's steps are the bits it gets alone (`Decoder.step`).
+/// sentence's steps are the bits it gets alone (`DecoderSteps`). A step allocates nothing beyond
+/// what it returns: the caches, the logits [B, V] and every other buffer are reserved when a
+/// sentence joins (the batch holds them by reference: it is not meant to be copied).
 public struct GreedyBatch {
-    let decoder: Decoder
     let output: OutputProjection
     let config: ModelConfig
     let maxLength: Int
     let processors: LogitsProcessors
     let topK: Int
     let probabilities: Bool
-    private var states: [Decoder.State?] = []
+    private let decoder: DecoderSteps
+    private var slots: [Int?] = []                   // each sentence's slot while it runs
     private var inputs: [[Int]] = []
     /// Each sentence's steps so far, in the order they were added.
     public private(set) var steps: [[DecodeStep]] = []
-    private var active: [Int] = []
+    private var active: [Int] = [], still: [Int] = []
     /// Added with nothing to generate (maxLength 0): finished at the next step.
     private var finishedEarly: [Int] = []
+    // Reused every step: the rows' ids and slots, the logits [B, V], a row's probabilities [V].
+    private var rowIDs: [Int] = [], rowSlots: [Int] = []
+    private let logits = Reserved(), probs = Reserved()
 
     public init(decoder: Decoder, output: OutputProjection, config: ModelConfig, maxLength: Int,
                 processors: LogitsProcessors, topK: Int = 5, probabilities: Bool = true) {
-        self.decoder = decoder
+        self.decoder = DecoderSteps(decoder: decoder)
         self.output = output
         self.config = config
         self.maxLength = maxLength
@@ -92,10 +97,22 @@ public struct GreedyBatch {
     @discardableResult
     public mutating func add(memory: [Float]) -> Int {
         let i = steps.count
-        states.append(decoder.start(memory: memory, reserving: Decoder.cachePositions(maxLength: maxLength)))
+        let positions = Decoder.cachePositions(maxLength: maxLength)
         inputs.append([config.decoderStartTokenID])
+        inputs[i].reserveCapacity(positions + 1)
         steps.append([])
-        if maxLength > 0 { active.append(i) } else { states[i] = nil; finishedEarly.append(i) }
+        if maxLength > 0 {
+            slots.append(decoder.add(memory: memory, reserving: positions))
+            steps[i].reserveCapacity(positions)
+            active.append(i)
+            let B = active.count, V = output.vocabSize
+            rowIDs.reserveCapacity(B); rowSlots.reserveCapacity(B); still.reserveCapacity(B)
+            logits.reserve(B * V)
+            probs.reserve(V)
+        } else {
+            slots.append(nil)
+            finishedEarly.append(i)
+        }
         return i
     }
 
@@ -112,35 +129,38 @@ public struct GreedyBatch {
         var finished = finishedEarly
         finishedEarly = []
         guard !active.isEmpty else { return finished }
-        let V = output.vocabSize
-        var batch: [Decoder.State] = []                      // moved out, so the caches grow in place
-        for s in active { batch.append(states[s]!); states[s] = nil }
-        let h = try decoder.step(active.map { inputs[$0].last! }, states: &batch)
-        let logits = output.forward(h)                       // [active, V]
-        var still: [Int] = []
+        let V = output.vocabSize, B = active.count
+        rowIDs.removeAll(keepingCapacity: true)
+        rowSlots.removeAll(keepingCapacity: true)
+        for s in active { rowIDs.append(inputs[s].last!); rowSlots.append(slots[s]!) }
+        let h = try decoder.step(rowIDs, slots: rowSlots)        // all rows in one pass
+        output.linear.forward(h, rows: B, into: logits.p)        // [B, V]
+        still.removeAll(keepingCapacity: true)
         for (r, s) in active.enumerated() {
-            var scores = Array(logits[(r * V)..<((r + 1) * V)])
-            processors.apply(&scores, inputIDs: inputs[s])
-            let step = probabilities ? pickGreedy(logits: scores, topK: topK) : DecodeStep(id: argmax(scores), probability: 0, top: [])
+            let scores = UnsafeMutableBufferPointer(start: logits.p + r * V, count: V)
+            processors.apply(scores, inputIDs: inputs[s], scratch: probs.p)
+            let step = probabilities ? pickGreedy(logits: UnsafeBufferPointer(scores), topK: topK, probs: probs.p)
+                                     : DecodeStep(id: argmax(scores), probability: 0, top: [])
             steps[s].append(step)
             if step.id != config.eosTokenID && steps[s].count < maxLength {
                 inputs[s].append(step.id)
-                states[s] = batch[r]
                 still.append(s)
             } else {
-                finished.append(s)                           // its caches are freed
+                decoder.remove(slots[s]!)                        // its slot serves the next sentence
+                slots[s] = nil
+                finished.append(s)
             }
         }
-        active = still
+        swap(&active, &still)
         return finished
     }
 }
 
 /// The index of the largest value, the lowest index on a tie (as `torch.argmax`).
-func argmax(_ x: [Float]) -> Int {
-    var best = 0
+func argmax<X: RandomAccessCollection<Float>>(_ x: X) -> Int where X.Index == Int {
+    var best = x.startIndex
     for i in x.indices where x[i] > x[best] { best = i }
-    return best
+    return best - x.startIndex
 }
 
 /// Ids ordered most probable first, the lower id first on a tie (the order of `top`).
@@ -150,11 +170,20 @@ func candidateOrder(_ probs: [Float]) -> [Int] {
 
 /// argmax (lowest id on a tie) and the top-k of softmax(logits).
 func pickGreedy(logits: [Float], topK: Int) -> DecodeStep {
-    var probs = logits
-    softmaxRows(&probs, rows: 1, n: probs.count)
+    var probs = [Float](repeating: 0, count: logits.count)
+    return logits.withUnsafeBufferPointer { l in
+        probs.withUnsafeMutableBufferPointer { pickGreedy(logits: l, topK: topK, probs: $0.baseAddress!) }
+    }
+}
+
+/// The same with the probabilities computed into `probs` (V values).
+func pickGreedy(logits: UnsafeBufferPointer<Float>, topK: Int, probs: UnsafeMutablePointer<Float>) -> DecodeStep {
+    let V = logits.count
+    probs.update(from: logits.baseAddress!, count: V)
+    softmaxRows(probs, rows: 1, n: V)
     let best = argmax(logits)
-    var bestK = TopK(k: min(max(0, topK), logits.count))                               // lower id first on a tie
-    if topK > 0 { for i in probs.indices { bestK.offer(probs[i], index: i) } }
+    var bestK = TopK(k: min(max(0, topK), V))                                          // lower id first on a tie
+    if topK > 0 { for i in 0..<V { bestK.offer(probs[i], index: i) } }
     let top = bestK.items.map { (id: $0.index, probability: $0.value) }
     return DecodeStep(id: best, probability: probs[best], top: top)
 }

@@ -33,6 +33,11 @@ public struct LogitsProcessors: Sendable {
     }
 
     public func apply(_ scores: inout [Float], inputIDs: [Int]) {
+        scores.withUnsafeMutableBufferPointer { apply($0, inputIDs: inputIDs, scratch: nil) }
+    }
+
+    /// The same on a row of a reserved buffer; `renormalize` uses `scratch` (V values) when given.
+    public func apply(_ scores: UnsafeMutableBufferPointer<Float>, inputIDs: [Int], scratch: UnsafeMutablePointer<Float>?) {
         let V = scores.count
         let curLen = inputIDs.count
         let n = noRepeatNgramSize
@@ -52,9 +57,14 @@ public struct LogitsProcessors: Sendable {
         }
         if curLen < minLength || curLen - 1 < minNewTokens { scores[eosID] = -.infinity }
         if let forcedEOS, curLen == maxLength - 1 {
-            for i in scores.indices { scores[i] = -.infinity }
+            for i in 0..<V { scores[i] = -.infinity }
             scores[forcedEOS] = 0
         }
-        if renormalize { scores = logSoftmax(scores) }
+        if renormalize, V > 0 {
+            let tmp = scratch ?? .allocate(capacity: V)
+            defer { if scratch == nil { tmp.deallocate() } }
+            logSoftmax(UnsafePointer(scores.baseAddress!), count: V, into: tmp)
+            scores.baseAddress!.update(from: tmp, count: V)
+        }
     }
 }

@@ -43,10 +43,16 @@ public struct WeightMatrix: @unchecked Sendable {
 
     /// Row `i`, widened to float32.
     public func row(_ i: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: cols) { out, count in  // every element written
+            row(i, into: out.baseAddress!)
+            count = cols
+        }
+    }
+
+    /// Row `i`, widened to float32, into `cols` values at `out`.
+    public func row(_ i: Int, into out: UnsafeMutablePointer<Float>) {
         precondition(i >= 0 && i < rows)
-        var out = [Float](repeating: 0, count: cols)
-        out.withUnsafeMutableBufferPointer { vamos_widen_row(pointer, dtype.rawValue, Int64(cols), Int64(i), $0.baseAddress) }
-        return out
+        vamos_widen_row(pointer, dtype.rawValue, Int64(cols), Int64(i), out)
     }
 
     /// y[n, rows] = x[n, cols] · Wᵀ (+ bias), every element in the kernels' canonical order.

@@ -1,62 +1,248 @@
-/// Incremental decoding of several sequences at once — the beams of a beam search, or the
-/// sentences of a batch — one new position each per step. Every product runs once for all
-/// rows (each weight is read once per step, not once per sequence); attention runs per sequence
-/// against its own cache. Each row gets exactly the bits `Decoder.forward` gives it alone: the
-/// products compute every element in one canonical order whatever the number of rows, and
-/// layer norm, attention and activations are per row.
-extension DecoderBlock where L.Value == Float {
-    /// x: [B, C], one new position of each of B sequences; caches[b] grows by that position.
-    public func step(_ x: [Float], caches: inout [Cache]) -> [Float] {
-        let C = selfAttention.dModel
-        return forward(x, keep: false, trace: nil, selfAttend: { h in
-            let k = selfAttention.k.forward(h), v = selfAttention.v.forward(h)
-            for b in caches.indices {
-                caches[b].selfKeys.append(contentsOf: k[(b * C)..<((b + 1) * C)])
-                caches[b].selfValues.append(contentsOf: v[(b * C)..<((b + 1) * C)])
-            }
-            return (selfAttention.attendEach(q: selfAttention.q.forward(h), caches.map { ($0.selfKeys, $0.selfValues) },
-                                             causal: true), nil)
-        }, crossAttend: { h in
-            (crossAttention.attendEach(q: crossAttention.q.forward(h), caches.map { ($0.crossKeys, $0.crossValues) },
-                                       causal: false), nil)
-        }).y
+/// Incremental decoding of several sequences at once — the beams of a beam search, the sentences
+/// of a batch — one new position each per step, on storage reserved up front: a step allocates
+/// nothing. Each sequence lives in a slot holding its keys and values in every layer (room for
+/// `capacity` positions, reserved when the slot is made; untouched pages cost no memory) and the
+/// encoder output's keys and values; a step runs every product once for all rows (each weight is
+/// read once per step, not once per sequence) into buffers sized for the most rows seen, and the
+/// attention per row against its own slot.
+///
+/// Each row gets exactly the bits `Decoder.forward` gives its sequence alone (ReferenceTests,
+/// DecodeBatchTests): the block is wired as `DecoderBlock.forward` wires it — residual(masked
+/// self-attention), residual(encoder–decoder attention), residual(FFN), with the config's layer
+/// norm placement — and every operation is the same function on the same values: the products
+/// compute each element in one canonical order whatever the number of rows, `attendOne` is
+/// `attentionForward` for one query, layer norm and activations are per row.
+///
+/// Shapes: B rows this step, C = d_model, F = the feed-forward width, T a sequence's source length.
+public final class DecoderSteps {
+    public let decoder: Decoder
+    let C: Int
+
+    // One slot per sequence. keys[s][l], values[s][l]: [capacity[s], C] — layer l's self-attention
+    // cache; cross[s][l]: the encoder output's keys and values [T, C] each.
+    private var keys: [[UnsafeMutablePointer<Float>]] = []
+    private var values: [[UnsafeMutablePointer<Float>]] = []
+    private var capacity: [Int] = []
+    private var cross: [[(k: [Float], v: [Float])]] = []
+    /// Positions fed so far, per slot.
+    public private(set) var length: [Int] = []
+    private var inUse: [Bool] = []
+
+    // Step buffers for `rows` rows: x the residual stream, n its normalized values, q/k/v/z/o the
+    // attention's [B, C] values, ff [B, F]; xhat, rstd what layer norm computes beside y.
+    private var rows = 0
+    private let x = Reserved(), n = Reserved(), q = Reserved(), k = Reserved(), v = Reserved()
+    private let z = Reserved(), o = Reserved(), ff = Reserved(), xhat = Reserved(), rstd = Reserved()
+    private let scratch = Reserved()  // attendOne's, for the longest keys of any slot
+
+    public init(decoder: Decoder) {
+        self.decoder = decoder
+        C = decoder.embedding.dModel
     }
+
+    deinit {
+        for s in keys.indices { for p in keys[s] + values[s] { p.deallocate() } }
+    }
+
+    /// A slot for a sequence decoded against `memory` (the encoder output [T, C]), with room for
+    /// `positions` positions: the encoder output's keys and values are computed here, once.
+    public func add(memory: [Float], reserving positions: Int) -> Int {
+        let s = newSlot(reserving: positions)
+        cross[s] = decoder.layers.map { ($0.crossAttention.k.forward(memory), $0.crossAttention.v.forward(memory)) }
+        scratch.reserve(attendOneScratch(keys: memory.count / C, dModel: C, heads: maxHeads))
+        return s
+    }
+
+    /// A slot that continues `parent`'s sequence (a beam picked twice): its positions are copied,
+    /// the encoder output's keys and values shared.
+    public func fork(_ parent: Int, reserving positions: Int) -> Int {
+        let s = newSlot(reserving: max(positions, length[parent]))
+        copy(parent, into: s)
+        return s
+    }
+
+    /// Makes slot `s` continue `parent`'s sequence, in place of its own.
+    public func copy(_ parent: Int, into s: Int) {
+        guard parent != s else { return }
+        precondition(inUse[parent] && inUse[s])
+        ensure(s, positions: length[parent])
+        for l in decoder.layers.indices {
+            keys[s][l].update(from: keys[parent][l], count: length[parent] * C)
+            values[s][l].update(from: values[parent][l], count: length[parent] * C)
+        }
+        cross[s] = cross[parent]
+        length[s] = length[parent]
+    }
+
+    /// Frees slot `s` for the next sequence (its storage is kept).
+    public func remove(_ s: Int) {
+        inUse[s] = false
+        cross[s] = []
+        length[s] = 0
+    }
+
+    private var maxHeads: Int { decoder.layers.map { max($0.selfAttention.heads, $0.crossAttention.heads) }.max() ?? 1 }
+
+    private func newSlot(reserving positions: Int) -> Int {
+        let wanted = max(positions, 1)
+        if let s = inUse.firstIndex(of: false) {
+            inUse[s] = true
+            length[s] = 0
+            ensure(s, positions: wanted)
+            return s
+        }
+        let L = decoder.layers.count
+        keys.append((0..<L).map { _ in .allocate(capacity: wanted * C) })
+        values.append((0..<L).map { _ in .allocate(capacity: wanted * C) })
+        capacity.append(wanted)
+        cross.append([])
+        length.append(0)
+        inUse.append(true)
+        scratch.reserve(attendOneScratch(keys: wanted, dModel: C, heads: maxHeads))
+        return keys.count - 1
+    }
+
+    /// Room for `positions` positions in slot s (moving what it holds; only past the reservation).
+    private func ensure(_ s: Int, positions: Int) {
+        guard positions > capacity[s] else { return }
+        let grown = max(positions, 2 * capacity[s])
+        func moved(_ p: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+            let bigger = UnsafeMutablePointer<Float>.allocate(capacity: grown * C)
+            bigger.update(from: p, count: length[s] * C)
+            p.deallocate()
+            return bigger
+        }
+        keys[s] = keys[s].map(moved)
+        values[s] = values[s].map(moved)
+        capacity[s] = grown
+        scratch.reserve(attendOneScratch(keys: grown, dModel: C, heads: maxHeads))
+    }
+
+    /// Feeds ids[r] to the sequence in slots[r] for every row r; returns the hidden states [B, C]
+    /// (the final norm applied), valid until the next step.
+    public func step(_ ids: [Int], slots: [Int]) throws -> UnsafeMutablePointer<Float> {
+        precondition(ids.count == slots.count)
+        let B = ids.count
+        reserveRows(B)
+        let x = self.x.p
+        for r in 0..<B {
+            let s = slots[r]
+            precondition(inUse[s])
+            try decoder.embedding.lookup(ids[r], into: x + r * C, field: "target.ids[\(r)]")
+            guard length[s] + 1 <= decoder.positions.maxPositions else {
+                throw VamosError("sequence of \(length[s] + 1) positions is longer than the \(decoder.positions.maxPositions) the model allows (max_position_embeddings)")
+            }
+            decoder.positions.write(position: length[s], into: n.p)
+            for j in 0..<C { x[r * C + j] += n.p[j] }
+            ensure(s, positions: length[s] + 1)
+        }
+        for l in decoder.layers.indices { layerStep(l, rows: B, slots: slots) }
+        for s in slots { length[s] += 1 }
+        guard let finalNorm = decoder.finalNorm else { return x }
+        layerNorm(finalNorm, x, rows: B, into: n.p)
+        return n.p
+    }
+
+    private func reserveRows(_ B: Int) {
+        guard B > rows else { return }
+        rows = B
+        let F = decoder.layers.compactMap { $0.feedForward?.fc1.outFeatures }.max() ?? 0
+        for b in [x, n, q, k, v, z, o] { b.reserve(B * C) }
+        ff.reserve(B * F)
+        xhat.reserve(B * C)
+        rstd.reserve(B)
+    }
+
+    /// y = LN(x) for B rows (x̂ and 1/σ into the step's own buffers).
+    private func layerNorm(_ norm: LayerNorm<Float>, _ x: UnsafePointer<Float>, rows B: Int, into y: UnsafeMutablePointer<Float>) {
+        norm.gamma.withUnsafeBufferPointer { g in
+            norm.beta.withUnsafeBufferPointer { b in
+                Float.layerNormForwardRows(x: x, gamma: g.baseAddress!, beta: b.baseAddress!, eps: norm.eps, C: C,
+                                           rows: 0..<B, y: y, xhat: xhat.p, rstd: rstd.p)
+            }
+        }
+    }
+
+    /// x ← residual(x, f) as `residual` computes it: pre x + f(LN(x)), post LN(x + f(x)), none x + f(x);
+    /// `f(input)` writes its output into o.
+    private func residualStep(_ placement: ModelConfig.LayerNormPlacement, _ norm: LayerNorm<Float>?, rows B: Int,
+                              _ f: (UnsafeMutablePointer<Float>) -> Void) {
+        let x = self.x.p, o = self.o.p, count = B * C
+        if placement == .pre {
+            layerNorm(norm!, x, rows: B, into: n.p)
+            f(n.p)
+        } else {
+            f(x)
+        }
+        for i in 0..<count { x[i] = x[i] + o[i] }
+        if placement == .post {
+            layerNorm(norm!, x, rows: B, into: n.p)
+            x.update(from: n.p, count: count)
+        }
+    }
+
+    private func layerStep(_ l: Int, rows B: Int, slots: [Int]) {
+        let layer = decoder.layers[l]
+        let q = self.q.p, k = self.k.p, v = self.v.p, z = self.z.p, o = self.o.p
+        residualStep(layer.placement, layer.selfAttentionNorm, rows: B) { h in
+            let a = layer.selfAttention
+            a.k.forward(h, rows: B, into: k)
+            a.v.forward(h, rows: B, into: v)
+            a.q.forward(h, rows: B, into: q)
+            for r in 0..<B {
+                let s = slots[r], t = length[s]
+                (keys[s][l] + t * C).update(from: k + r * C, count: C)
+                (values[s][l] + t * C).update(from: v + r * C, count: C)
+                attendOne(q: q + r * C, k: keys[s][l], v: values[s][l], keys: t + 1, dModel: C, heads: a.heads,
+                          similarity: a.similarity, scratch: scratch.p, into: z + r * C)
+            }
+            a.ablate(z, rows: B)
+            a.out.forward(z, rows: B, into: o)
+        }
+        residualStep(layer.placement, layer.crossAttentionNorm, rows: B) { h in
+            let a = layer.crossAttention
+            a.q.forward(h, rows: B, into: q)
+            for r in 0..<B {
+                let kv = cross[slots[r]][l]
+                kv.k.withUnsafeBufferPointer { kp in
+                    kv.v.withUnsafeBufferPointer { vp in
+                        attendOne(q: q + r * C, k: kp.baseAddress!, v: vp.baseAddress!, keys: kv.k.count / C, dModel: C,
+                                  heads: a.heads, similarity: a.similarity, scratch: scratch.p, into: z + r * C)
+                    }
+                }
+            }
+            a.ablate(z, rows: B)
+            a.out.forward(z, rows: B, into: o)
+        }
+        guard let feedForward = layer.feedForward else { return }
+        residualStep(layer.placement, layer.finalNorm, rows: B) { h in
+            feedForward.fc1.forward(h, rows: B, into: ff.p)
+            activate(ff.p, count: B * feedForward.fc1.outFeatures, feedForward.activation, parallel: false)
+            feedForward.fc2.forward(ff.p, rows: B, into: o)
+        }
+    }
+}
+
+/// A float buffer that only grows (decoding's step buffers): reserved once, reused every step.
+final class Reserved {
+    private(set) var p = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var count = 1
+
+    func reserve(_ n: Int) {
+        guard n > count else { return }
+        p.deallocate()
+        p = .allocate(capacity: n)
+        count = n
+    }
+
+    deinit { p.deallocate() }
 }
 
 extension MultiHeadAttention where L.Value == Float {
-    /// Row b of q [B, C] attends over keysValues[b] ([T_b, C] each), then one output projection
-    /// for all rows. Row b's result is the bits `attend` gives it alone.
-    func attendEach(q: [Float], _ keysValues: [([Float], [Float])], causal: Bool) -> [Float] {
-        let C = dModel
-        var z = [Float]()
-        z.reserveCapacity(q.count)
-        for (b, kv) in keysValues.enumerated() {
-            let a = attentionForward(q: Array(q[(b * C)..<((b + 1) * C)]), k: kv.0, v: kv.1, dModel: C, heads: heads,
-                                     similarity: similarity, causal: causal)
-            z.append(contentsOf: a.z)
-        }
-        return project(z)
-    }
-}
-
-extension Decoder {
-    /// Feeds one id to each of `states.count` sequences; returns their hidden states [B, C].
-    public func step(_ ids: [Int], states: inout [State]) throws -> [Float] {
-        precondition(ids.count == states.count)
-        let C = embedding.dModel
-        var h = try embedding.forward(ids, field: "target.ids")
-        for b in ids.indices {
-            let p = try positions.values(count: 1, start: states[b].length)
-            for j in 0..<C { h[b * C + j] += p[j] }
-        }
-        for l in layers.indices {
-            var caches = states.map { $0.caches[l] }
-            for b in states.indices { states[b].caches[l] = DecoderLayer.Cache(crossKeys: [], crossValues: []) }  // no second reference: the caches grow in place
-            h = layers[l].step(h, caches: &caches)
-            for b in states.indices { states[b].caches[l] = caches[b] }
-        }
-        if let finalNorm { h = finalNorm.forward(h) }
-        for b in states.indices { states[b].length += 1 }
-        return h
+    /// `ablate` on B rows of z in place.
+    func ablate(_ z: UnsafeMutablePointer<Float>, rows B: Int) {
+        guard !ablatedHeads.isEmpty else { return }
+        let C = dModel, D = headDim
+        for r in 0..<B { for h in ablatedHeads { (z + r * C + h * D).update(repeating: 0, count: D) } }
     }
 }

@@ -21,16 +21,23 @@ public struct Embedding: Sendable {
 
     /// ids: [T] → [T, C]. An id outside the vocabulary is an error naming its position.
     public func forward(_ ids: [Int], field: String = "ids") throws -> [Float] {
-        try embeddingForward(ids, dModel: dModel, scale: scale) { t, id in
-            guard id >= 0 && id < vocabSize else {
-                throw VamosError("'\(field)[\(t)]' is \(id), outside the vocabulary (0..<\(vocabSize))")
-            }
-            let row = weight.row(id)
-            if let checkRows, let j = row.firstIndex(where: { !$0.isFinite }) {
-                throw VamosError("\(checkRows) holds a non-finite value at index \(id * dModel + j)")
-            }
-            return row
+        var out = [Float](repeating: 0, count: ids.count * dModel)
+        try out.withUnsafeMutableBufferPointer { o in
+            for (t, id) in ids.enumerated() { try lookup(id, into: o.baseAddress! + t * dModel, field: "\(field)[\(t)]") }
         }
+        return out
+    }
+
+    /// e = E[id] · scale into C values at `out` (`field` names the id in an error).
+    public func lookup(_ id: Int, into out: UnsafeMutablePointer<Float>, field: @autoclosure () -> String) throws {
+        guard id >= 0 && id < vocabSize else {
+            throw VamosError("'\(field())' is \(id), outside the vocabulary (0..<\(vocabSize))")
+        }
+        weight.row(id, into: out)
+        if let checkRows, let j = (0..<dModel).first(where: { !out[$0].isFinite }) {
+            throw VamosError("\(checkRows) holds a non-finite value at index \(id * dModel + j)")
+        }
+        for j in 0..<dModel { out[j] = out[j] * scale }
     }
 }
 

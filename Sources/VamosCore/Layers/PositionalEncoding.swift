@@ -27,32 +27,36 @@ public struct PositionalEncoding: Sendable {
         }
         let C = dModel
         var out = [Float](repeating: 0, count: count * C)
+        out.withUnsafeMutableBufferPointer { o in
+            for t in 0..<count { write(position: start + t, into: o.baseAddress! + t * C) }
+        }
+        return out
+    }
+
+    /// The C values of one position into `out` (its bound checked by the caller, as `values` does).
+    public func write(position t: Int, into out: UnsafeMutablePointer<Float>) {
+        let C = dModel
         switch kind {
         case .none:
-            break
+            out.update(repeating: 0, count: C)
         case .learned:
-            for t in 0..<count { for j in 0..<C { out[t * C + j] = table[(start + t) * C + j] } }
+            for j in 0..<C { out[j] = table[t * C + j] }
         case .sinusoidalInterleaved:
             // P[t, 2i] = sin(t / 10000^(2i/C)),  P[t, 2i+1] = cos(t / 10000^(2i/C))
-            for t in 0..<count {
-                let pos = Double(start + t)
-                for j in 0..<C {
-                    let angle = pos / sinusoidFrequencyDivisor(j, C)
-                    out[t * C + j] = Float(j % 2 == 0 ? vamos_sin(angle) : vamos_cos(angle))
-                }
+            let pos = Double(t)
+            for j in 0..<C {
+                let angle = pos / sinusoidFrequencyDivisor(j, C)
+                out[j] = Float(j % 2 == 0 ? vamos_sin(angle) : vamos_cos(angle))
             }
         case .sinusoidalHalves:
             // a[t, j] = t / 10000^(2⌊j/2⌋/C);  P[t, :h] = sin(a[t, 0::2]),  P[t, h:] = cos(a[t, 1::2]), h = ⌈C/2⌉
             let h = (C + 1) / 2
-            for t in 0..<count {
-                let pos = Double(start + t)
-                for j in 0..<C {
-                    let angle = pos / sinusoidFrequencyDivisor(j, C)
-                    if j % 2 == 0 { out[t * C + j / 2] = Float(vamos_sin(angle)) } else { out[t * C + h + j / 2] = Float(vamos_cos(angle)) }
-                }
+            let pos = Double(t)
+            for j in 0..<C {
+                let angle = pos / sinusoidFrequencyDivisor(j, C)
+                if j % 2 == 0 { out[j / 2] = Float(vamos_sin(angle)) } else { out[h + j / 2] = Float(vamos_cos(angle)) }
             }
         }
-        return out
     }
 
     /// Dimension `j`'s sinusoid at a real-valued position — the explainer's "squiggle", which

@@ -63,10 +63,7 @@ public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, h
     a.qs.withUnsafeBufferPointer { qp in
         a.ks.withUnsafeBufferPointer { kp in
             a.scores.withUnsafeMutableBufferPointer { sp in
-                for h in 0..<H {
-                    matmul(qp.baseAddress! + h * D, lda: C, kp.baseAddress! + h * D, ldb: C, transposeB: true,
-                           sp.baseAddress! + h * Tq * Tk, ldc: Tk, M: Tq, N: Tk, K: D)
-                }
+                headScores(q: qp.baseAddress!, k: kp.baseAddress!, queries: Tq, keys: Tk, dModel: C, heads: H, into: sp.baseAddress!)
             }
         }
     }
@@ -84,15 +81,64 @@ public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, h
     a.pattern.withUnsafeBufferPointer { pp in
         v.withUnsafeBufferPointer { vp in
             a.z.withUnsafeMutableBufferPointer { zp in
-                for h in 0..<H {
-                    matmul(pp.baseAddress! + h * Tq * Tk, lda: Tk, vp.baseAddress! + h * D, ldb: C, transposeB: false,
-                           zp.baseAddress! + h * D, ldc: C, M: Tq, N: D, K: Tk)
-                }
+                headMix(p: pp.baseAddress!, v: vp.baseAddress!, queries: Tq, keys: Tk, dModel: C, heads: H, into: zp.baseAddress!)
             }
         }
     }
     return a
 }
+
+/// s[h, i, j] = q_i,h · k_j,h for every head h: q [Tq, C] and k [Tk, C] (row stride C) → s [H, Tq, Tk].
+@inline(__always)
+func headScores<T: Scalar>(q: UnsafePointer<T>, k: UnsafePointer<T>, queries Tq: Int, keys Tk: Int, dModel C: Int,
+                           heads H: Int, into s: UnsafeMutablePointer<T>) {
+    let D = C / H
+    for h in 0..<H {
+        matmul(q + h * D, lda: C, k + h * D, ldb: C, transposeB: true, s + h * Tq * Tk, ldc: Tk, M: Tq, N: Tk, K: D)
+    }
+}
+
+/// z_i,h = Σ_j p[h, i, j] v_j,h for every head h: p [H, Tq, Tk] and v [Tk, C] → z [Tq, C].
+@inline(__always)
+func headMix<T: Scalar>(p: UnsafePointer<T>, v: UnsafePointer<T>, queries Tq: Int, keys Tk: Int, dModel C: Int,
+                        heads H: Int, into z: UnsafeMutablePointer<T>) {
+    let D = C / H
+    for h in 0..<H {
+        matmul(p + h * Tq * Tk, lda: Tk, v + h * D, ldb: C, transposeB: false, z + h * D, ldc: C, M: Tq, N: D, K: Tk)
+    }
+}
+
+/// `attentionForward` for one query over Tk keys and values (rows of stride C at `k`, `v`; no
+/// mask: for a cached step the query is the last position), on caller buffers: `scratch` holds
+/// H·Tk scores, C query values, and for cosine Tk·C keys and H + Tk·H lengths; z gets [C].
+/// The same operations in the same order as `attentionForward` with Tq = 1: the same bits.
+func attendOne(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, keys Tk: Int, dModel C: Int,
+               heads H: Int, similarity: ModelConfig.Similarity, scratch: UnsafeMutablePointer<Float>,
+               into z: UnsafeMutablePointer<Float>) {
+    let D = C / H
+    let scores = scratch, qs = scratch + H * Tk
+    qs.update(from: q, count: C)
+    var ks = k
+    switch similarity {
+    case .scaledDot:
+        let scale = Float(1 / Double(D).squareRoot())
+        for i in 0..<C { qs[i] *= scale }
+    case .dot:
+        break
+    case .cosine:
+        let unit = qs + C, norms = unit + Tk * C
+        unit.update(from: k, count: Tk * C)
+        normalizeHeads(qs, rows: 1, C: C, D: D, norms: norms)
+        normalizeHeads(unit, rows: Tk, C: C, D: D, norms: norms + H)
+        ks = UnsafePointer(unit)
+    }
+    headScores(q: qs, k: ks, queries: 1, keys: Tk, dModel: C, heads: H, into: scores)
+    softmaxRows(scores, rows: H, n: Tk)
+    headMix(p: scores, v: v, queries: 1, keys: Tk, dModel: C, heads: H, into: z)
+}
+
+/// Floats `attendOne` needs in `scratch` for up to Tk keys.
+func attendOneScratch(keys Tk: Int, dModel C: Int, heads H: Int) -> Int { H * Tk + C + Tk * C + H + Tk * H }
 
 /// The backward pass of `attentionForward`: from dz [Tq, C] to dq [Tq, C], dk, dv [Tk, C].
 ///
@@ -165,8 +211,16 @@ public func attentionBackward<T: Scalar>(dz: [T], v: [T], activations a: Attenti
 
 /// x̂ = x / max(‖x‖, 1e-8) for each head's slice of each row, in place; returns the lengths [rows, H].
 func normalizeHeads<T: Scalar>(_ x: inout [T], rows: Int, C: Int, D: Int) -> [T] {
+    var norms = [T](repeating: 0, count: rows * (C / D))
+    x.withUnsafeMutableBufferPointer { xp in
+        norms.withUnsafeMutableBufferPointer { normalizeHeads(xp.baseAddress!, rows: rows, C: C, D: D, norms: $0.baseAddress!) }
+    }
+    return norms
+}
+
+/// The same on rows·C values at `x`, the lengths into `norms` [rows, H].
+func normalizeHeads<T: Scalar>(_ x: UnsafeMutablePointer<T>, rows: Int, C: Int, D: Int, norms: UnsafeMutablePointer<T>) {
     let H = C / D
-    var norms = [T](repeating: 0, count: rows * H)
     for r in 0..<rows {
         for h in 0..<H {
             let base = r * C + h * D
@@ -178,7 +232,6 @@ func normalizeHeads<T: Scalar>(_ x: inout [T], rows: Int, C: Int, D: Int) -> [T]
             for d in 0..<D { x[base + d] *= inv }
         }
     }
-    return norms
 }
 
 /// Backward of `normalizeHeads`: dx = (dx̂ − x̂ ⟨x̂, dx̂⟩) / ‖x‖ (or dx̂ / 1e-8 where the length was clamped).

@@ -7,39 +7,44 @@ import Darwin
 
 /// The feed-forward block's nonlinearity, applied elementwise in place.
 public func activate<T: Scalar>(_ x: inout [T], _ kind: ModelConfig.Activation) {
+    let n = x.count
+    guard n > 0 else { return }
+    x.withUnsafeMutableBufferPointer { activate($0.baseAddress!, count: n, kind) }
+}
+
+/// The same on n values at `x` (decoding's reserved buffers); `parallel: false` keeps it on the
+/// caller (a decoding step: handing a closure to the threads allocates, and a step must not).
+public func activate<T: Scalar>(_ x: UnsafeMutablePointer<T>, count n: Int, _ kind: ModelConfig.Activation,
+                                parallel: Bool = true) {
+    guard n > 0 else { return }
+    func blocks(work: Int, _ body: (Range<Int>) -> Void) {
+        if parallel { parallelRanges(n, work: work, body) } else { body(0..<n) }
+    }
     switch kind {
     case .relu:  // max(x, 0); −0 stays −0 (x < 0 is false for it)
-        let n = x.count
-        guard n > 0 else { return }
-        x.withUnsafeMutableBytes { raw in
-            parallelRanges(n, work: n) { r in  // elementwise: blocks on the threads change no bit
-                if T.self == Float.self {
-                    vamos_relu_f32(raw.baseAddress!.assumingMemoryBound(to: Float.self) + r.lowerBound, Int64(r.count))
-                } else {
-                    precondition(T.self == Double.self)
-                    vamos_relu_f64(raw.baseAddress!.assumingMemoryBound(to: Double.self) + r.lowerBound, Int64(r.count))
-                }
+        blocks(work: n) { r in  // elementwise: blocks on the threads change no bit
+            if T.self == Float.self {
+                vamos_relu_f32(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self) + r.lowerBound, Int64(r.count))
+            } else {
+                precondition(T.self == Double.self)
+                vamos_relu_f64(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self) + r.lowerBound, Int64(r.count))
             }
         }
     case .gelu:  // x · Φ(x) = ½x(1 + erf(x/√2))
-        for i in x.indices { x[i] = 0.5 * x[i] * (1 + T.erf(x[i] * 0.70710678118654752)) }
+        for i in 0..<n { x[i] = 0.5 * x[i] * (1 + T.erf(x[i] * 0.70710678118654752)) }
     case .geluNew:  // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
-        for i in x.indices {
+        for i in 0..<n {
             let v = x[i]
             x[i] = 0.5 * v * (1 + T.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))
         }
     case .swish, .silu:  // x · σ(x) = x / (1 + e^−x)
         if T.self == Float.self {
             // The kernel computes exactly the expression below, several elements at a time.
-            let n = x.count
-            x.withUnsafeMutableBufferPointer { p in
-                p.baseAddress!.withMemoryRebound(to: Float.self, capacity: n) { q in
-                    parallelRanges(n, work: 8 * n) { r in vamos_swish(q + r.lowerBound, Int64(r.count)) }
-                }
-            }
+            let q = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
+            blocks(work: 8 * n) { r in vamos_swish(q + r.lowerBound, Int64(r.count)) }
             return
         }
-        for i in x.indices { x[i] = x[i] / (1 + T.exp(-x[i])) }
+        for i in 0..<n { x[i] = x[i] / (1 + T.exp(-x[i])) }
     }
 }
 

@@ -30,13 +30,16 @@ public struct Linear: Sendable {
         let rows = x.count / inFeatures
         precondition(y.count >= rows * outFeatures)
         x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in
-                if let bias {
-                    bias.withUnsafeBufferPointer { weight.multiply(xp.baseAddress!, rows: rows, bias: $0.baseAddress, into: yp.baseAddress!) }
-                } else {
-                    weight.multiply(xp.baseAddress!, rows: rows, bias: nil, into: yp.baseAddress!)
-                }
-            }
+            y.withUnsafeMutableBufferPointer { yp in forward(xp.baseAddress!, rows: rows, into: yp.baseAddress!) }
+        }
+    }
+
+    /// The same on raw buffers: x [rows, in] → y [rows, out].
+    public func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        if let bias {
+            bias.withUnsafeBufferPointer { weight.multiply(x, rows: rows, bias: $0.baseAddress, into: y) }
+        } else {
+            weight.multiply(x, rows: rows, bias: nil, into: y)
         }
     }
 }
