@@ -55,6 +55,40 @@ final class ReferenceTests: XCTestCase {
         }
     }
 
+    /// Generation's steps on reserved buffers (`DecoderSteps`) compute exactly what the teacher-forced
+    /// pass computes: beside another sentence (another source length) in the same step, past the
+    /// positions reserved for it (its storage grows), and in a copy forked from it part-way (a
+    /// beam picked twice), whose later rows are those of the original.
+    func testDecodingStepsEqualTeacherForcedPass() throws {
+        for name in Repo.fixtureModels {
+            let model = try Model(directory: Repo.fixtureModel(name))
+            let decoder = try model.decoder()
+            let output = try model.outputProjection()
+            let cases = try referenceCases(name)
+            let c = cases.last!, start = model.config.decoderStartTokenID
+            let memory = try c.tensor("encoder_output").data
+            let prefix = [start] + c.ids("greedy_ids").dropLast()
+            var whole = decoder.start(memory: memory)
+            let all = output.forward(try decoder.forward(prefix, state: &whole))
+            let V = output.vocabSize, C = model.config.dModel
+            let steps = DecoderSteps(decoder: decoder)
+            let other = steps.add(memory: try cases.first!.tensor("encoder_output").data, reserving: prefix.count)
+            let s = steps.add(memory: memory, reserving: 2)
+            var fork: Int? = nil
+            var rows: [Float] = [], forked: [Float] = []
+            for (t, id) in prefix.enumerated() {
+                if t == min(2, prefix.count - 1) { fork = steps.fork(s, reserving: 1) }
+                let slots = [other, s] + (fork.map { [$0] } ?? [])
+                let h = try steps.step([start, id] + (fork == nil ? [] : [id]), slots: slots)
+                let logits = output.forward(Array(UnsafeBufferPointer(start: h, count: slots.count * C)))
+                rows += logits[V..<(2 * V)]
+                if fork != nil { forked += logits[(2 * V)...] }
+            }
+            XCTAssertEqual(rows, all, "\(name): steps vs teacher-forced logits")
+            XCTAssertEqual(forked, Array(all[(min(2, prefix.count - 1) * V)...]), "\(name): a forked slot continues as the original")
+        }
+    }
+
     /// Splitting the encoder stack at any layer boundary gives exactly the unsplit result.
     func testEncoderLayersCanBeRunInParts() throws {
         let model = try Model(directory: Repo.fixtureModel("prenorm"))

@@ -40,7 +40,7 @@ public func greedyDecode(decoder: Decoder, output: OutputProjection, memory: [Fl
 }
 
 /// Greedy decoding of several sentences at once (`decode --batch`): every step feeds the next id
-/// of each unfinished sentence through the decoder together (`Decoder.step`), so each weight is
+/// of each unfinished sentence through the decoder together (`DecoderSteps`), so each weight is
 /// read once per step for all of them; a sentence leaves the batch at its `</s>`. Each sentence's
 /// steps are the bits it gets alone. Without `probabilities` only the ids are computed (no
 /// softmax, no top-k): `probability` is 0 and `top` empty.

@@ -4,10 +4,12 @@
 ///     y ← residual(y, MaskedSelfAttention);   y ← residual(y, EncoderDecoderAttention(·, memory));
 ///     y ← residual(y, FFN)
 ///
-/// Wired once (`forward(_:keep:trace:selfAttend:crossAttend:)`), over a checkpoint's weights
-/// (`DecoderLayer`, the stages) or training's parameters; each way of running it — incremental
-/// decoding with a key/value cache, several sequences one step each (DecoderStep.swift), a
-/// teacher-forced training batch — only says where the attention's keys and values come from.
+/// Wired once over arrays (`forward(_:keep:trace:selfAttend:crossAttend:)`), over a checkpoint's
+/// weights (`DecoderLayer`, the stages) or training's parameters; each way of running it —
+/// incremental decoding with a key/value cache (`--trace`, `--force`, `--layers`), a teacher-forced
+/// training batch — only says where the attention's keys and values come from. Generation steps
+/// run the same block on reserved buffers (`DecoderSteps`, DecoderStep.swift: no allocation per
+/// step); ReferenceTests and DecodeBatchTests hold the two to the same bits.
 public struct DecoderBlock<L: LinearMap, N: Normalization> where N.Value == L.Value {
     public typealias V = L.Value
     public var selfAttention: MultiHeadAttention<L>
@@ -166,29 +168,16 @@ public struct Decoder: Sendable {
         public var caches: [DecoderLayer.Cache]
         /// Positions processed so far.
         public var length = 0
-
-        /// Makes room for `positions` more positions in every self-attention cache (and gives this
-        /// state storage of its own, where it shared its caches with a copy).
-        public mutating func reserve(positions: Int, dModel C: Int) {
-            guard positions > 0 else { return }
-            for l in caches.indices {
-                caches[l].selfKeys.reserveCapacity(caches[l].selfKeys.count + positions * C)
-                caches[l].selfValues.reserveCapacity(caches[l].selfValues.count + positions * C)
-            }
-        }
     }
 
-    /// Positions to reserve for decoding up to `maxLength` new ids: the start id and every id but
-    /// the last are fed. Capped, so that an unbounded --max-length does not reserve gigabytes.
+    /// Positions to reserve for decoding up to `maxLength` new ids (`DecoderSteps`): the start id
+    /// and every id but the last are fed. Capped, so that an unbounded --max-length does not
+    /// reserve gigabytes (past the cap a sequence's storage doubles as it grows).
     public static func cachePositions(maxLength: Int) -> Int { max(0, min(maxLength, 1024)) }
 
-    /// Starts decoding against `memory` (the encoder output, [T, C]), with room in every layer's
-    /// key/value cache for `positions` positions: reserved up front, the caches then grow in place
-    /// without reallocating (decoding feeds at most max-length positions).
-    public func start(memory: [Float], reserving positions: Int = 0) -> State {
-        var state = State(caches: layers.map { $0.makeCache(memory: memory) })
-        state.reserve(positions: positions, dModel: embedding.dModel)
-        return state
+    /// Starts decoding against `memory` (the encoder output, [T, C]).
+    public func start(memory: [Float]) -> State {
+        State(caches: layers.map { $0.makeCache(memory: memory) })
     }
 
     /// Feeds the next target ids; returns their hidden states [n, C].
