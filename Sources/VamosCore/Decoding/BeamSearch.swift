@@ -54,6 +54,7 @@ public struct BeamSearch {
     /// The N finished hypotheses, best first (`hypotheses[0]` is the translation).
     public func run(decoder: Decoder, output: OutputProjection, memory: [Float], startID: Int, eosID: Int) throws -> [Hypothesis] {
         let N = beams, K = 2 * N
+        precondition(N >= 1, "beam search needs a beam")
         let V = output.vocabSize
         let penalty: Float = -1.0e9
         let maxLengthTotal = maxLength + 1                 // transformers' max_length: start token included
