@@ -26,6 +26,20 @@ static float exp_shifted_scalar(float *x, int64_t n, float m, float sum) {
     return sum;
 }
 
+static double ce_exp_sum_scalar(const float *x, int64_t n, float m, double sum) {
+    for (int64_t j = 0; j < n; j++) sum += vamos_exp((double)(x[j] - m));
+    return sum;
+}
+
+static void ce_grad_scalar(const float *x, int64_t j0, int64_t j1, int64_t n, double lse, int64_t label, float eps,
+                           float inv, float *d) {
+    for (int64_t j = j0; j < j1; j++) {
+        const float p = (float)vamos_exp((double)x[j] - lse);
+        const float q = (j == label ? 1 - eps : 0) + eps / (float)n;
+        d[j] = (p - q) * inv;
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #ifdef __clang__
@@ -114,12 +128,61 @@ static float exp_shifted_avx2(float *x, int64_t n, float m) {
     return exp_shifted_scalar(x + i, n - i, m, sum);
 }
 
+// Cross-entropy's passes, the exps four at a time, the sum and every float32 operation as the scalar loops.
+static double ce_exp_sum_avx2(const float *x, int64_t n, float m) {
+    double sum = 0;
+    int64_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        __m256d e;
+        if (!exp4(_mm256_cvtps_pd(_mm_sub_ps(_mm_loadu_ps(x + j), _mm_set1_ps(m))), &e)) {
+            sum = ce_exp_sum_scalar(x + j, 4, m, sum);
+            continue;
+        }
+        double v[4];
+        _mm256_storeu_pd(v, e);
+        sum += v[0]; sum += v[1]; sum += v[2]; sum += v[3];
+    }
+    return ce_exp_sum_scalar(x + j, n - j, m, sum);
+}
+
+static void ce_grad_avx2(const float *x, int64_t n, double lse, int64_t label, float eps, float inv, float *d) {
+    const __m128 smooth = _mm_set1_ps(eps / (float)n), invv = _mm_set1_ps(inv);
+    int64_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        __m256d e;
+        if (label >= j && label < j + 4) { ce_grad_scalar(x, j, j + 4, n, lse, label, eps, inv, d); continue; }
+        if (!exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + j)), _mm256_set1_pd(lse)), &e)) {
+            ce_grad_scalar(x, j, j + 4, n, lse, label, eps, inv, d);
+            continue;
+        }
+        const __m128 q = _mm_add_ps(_mm_setzero_ps(), smooth);  // 0 + eps/n, as the scalar expression
+        _mm_storeu_ps(d + j, _mm_mul_ps(_mm_sub_ps(_mm256_cvtpd_ps(e), q), invv));
+    }
+    ce_grad_scalar(x, j, n, n, lse, label, eps, inv, d);
+}
+
 #ifdef __clang__
 #pragma clang attribute pop
 #else
 #pragma GCC pop_options
 #endif
 #endif
+
+double vamos_ce_exp_sum(const float *x, int64_t n, float m) {
+#if defined(__x86_64__)
+    const int isa = vamos_isa_current();
+    if (isa == VAMOS_ISA_AVX2 || isa == VAMOS_ISA_AVX512) return ce_exp_sum_avx2(x, n, m);
+#endif
+    return ce_exp_sum_scalar(x, n, m, 0.0);
+}
+
+void vamos_ce_grad(const float *x, int64_t n, double lse, int64_t label, float eps, float inv, float *d) {
+#if defined(__x86_64__)
+    const int isa = vamos_isa_current();
+    if (isa == VAMOS_ISA_AVX2 || isa == VAMOS_ISA_AVX512) { ce_grad_avx2(x, n, lse, label, eps, inv, d); return; }
+#endif
+    ce_grad_scalar(x, 0, n, n, lse, label, eps, inv, d);
+}
 
 float vamos_exp_shifted(float *x, int64_t n, float m) {
 #if defined(__x86_64__)

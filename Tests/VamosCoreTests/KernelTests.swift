@@ -222,6 +222,42 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// Cross-entropy's two C passes (`vamos_ce_exp_sum`, `vamos_ce_grad`) are its Swift definition
+    /// bit for bit in every variant: rows with huge, tiny, subnormal-producing and −∞ logits, the
+    /// label in every lane position, with and without label smoothing.
+    func testCrossEntropyPassesAgreeBitForBit() throws {
+        let wild: [Float] = [0, -0, 1, -1, 30, -30, 88, -88, 700, -700, -745, -1e4, 3e38, -3e38, -.infinity, .leastNonzeroMagnitude]
+        var plain: [Float] = [], masked: [Float] = []
+        for i in 0..<2_000 {
+            plain.append(Float(rng.uniform() * 40 - 20))
+            masked.append(i % 7 == 3 ? -.infinity : i % 11 == 5 ? -800 : Float(rng.uniform() * 16 - 8))
+        }
+        var rows: [[Float]] = [wild, plain, masked]
+        for n in [1, 3, 4, 5, 17] { rows.append(Array(plain.prefix(n))) }
+        for x in rows {
+            let n = x.count
+            let m = x.max()!
+            var sum: Double = 0
+            for v in x { sum += vamos_exp(Double(v - m)) }
+            let lse = Double(m) + vamos_log(sum)
+            for (label, eps) in [(0, Float(0)), (min(2, n - 1), 0.1), (n - 1, 0.1), (n / 2, 0.25)] {
+                let inv: Float = 1 / 7
+                let expected = x.indices.map { j -> Float in
+                    let p = Float(vamos_exp(Double(x[j]) - lse))
+                    let q = (j == label ? 1 - eps : 0) + eps / Float(n)
+                    return (p - q) * inv
+                }
+                for isa in Kernels.ISA.allCases.filter(\.isSupported) {
+                    try Kernels.use(isa)
+                    XCTAssertEqual(vamos_ce_exp_sum(x, Int64(n), m).bitPattern, sum.bitPattern, "\(isa) n \(n) sum")
+                    var d = [Float](repeating: .nan, count: n)
+                    vamos_ce_grad(x, Int64(n), lse, Int64(label), eps, inv, &d)
+                    XCTAssertEqual(d.map(\.bitPattern), expected.map(\.bitPattern), "\(isa) n \(n) label \(label) eps \(eps)")
+                }
+            }
+        }
+    }
+
     /// Transposed operands (training's products) are packed, then computed canonically; Double too.
     func testTransposedProductsAndDouble() throws {
         // Small, with edges of every size modulo 4 and 16, and large enough to pack over the threads.

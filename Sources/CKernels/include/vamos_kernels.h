@@ -101,6 +101,11 @@ void vamos_swish(float *x, int64_t n);
 /// x[i] = vamos_expf(x[i] − m) in place; returns their sum in float, added in order i = 0, 1, …
 /// (softmax, log-softmax): the same bits in every variant (AVX2 computes the exps four at a time).
 float vamos_exp_shifted(float *x, int64_t n, float m);
+// Cross-entropy's two passes over a row of n float32 logits x (CrossEntropy.swift): the sum
+// Σ exp((double)(x[j] − m)) in float64, left to right; and d[j] = ((float)exp((double)x[j] − lse) − q_j)·inv
+// with q_j = (j == label ? 1 − eps : 0) + eps / n in float32. Each exp is vamos_exp's (several at a time).
+double vamos_ce_exp_sum(const float *x, int64_t n, float m);
+void vamos_ce_grad(const float *x, int64_t n, double lse, int64_t label, float eps, float inv, float *d);
 /// x[i] = x[i] < 0 ? 0 : x[i] (relu; −0 stays −0), in place.
 void vamos_relu_f32(float *x, int64_t n);
 void vamos_relu_f64(double *x, int64_t n);
