@@ -212,6 +212,7 @@ public func attentionBackward<T: Scalar>(dz: [T], v: [T], activations a: Attenti
 /// x̂ = x / max(‖x‖, 1e-8) for each head's slice of each row, in place; returns the lengths [rows, H].
 func normalizeHeads<T: Scalar>(_ x: inout [T], rows: Int, C: Int, D: Int) -> [T] {
     var norms = [T](repeating: 0, count: rows * (C / D))
+    guard !x.isEmpty else { return norms }
     x.withUnsafeMutableBufferPointer { xp in
         norms.withUnsafeMutableBufferPointer { normalizeHeads(xp.baseAddress!, rows: rows, C: C, D: D, norms: $0.baseAddress!) }
     }
