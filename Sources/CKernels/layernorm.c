@@ -79,22 +79,46 @@
         for (; r < r1; r++) NAME##_group(dy, xhat, rstd, gamma, C, r, 1, dx);                        \
     }
 
+// Column sums keep COL_BLOCK columns' running sums in local variables (registers) over all the
+// rows, then store them: each column still adds its rows one after another onto its starting value,
+// as the one-row-at-a-time loop does, without reloading and storing the sums for every row.
+#define COL_BLOCK 16
+
 // dγ[j] += Σ_rows dy·x̂,  dβ[j] += Σ_rows dy, for columns [j0, j1): each column's sum in row order.
 #define DEFINE_LN_PARAMS(T, NAME)                                                                   \
     void NAME(const T *restrict dy, const T *restrict xhat, int64_t rows, int64_t C, int64_t j0,      \
-              int64_t j1, T *restrict dgamma, T *restrict dbeta) {                                                                \
+              int64_t j1, T *restrict dgamma, T *restrict dbeta) {                                  \
+        int64_t j = j0;                                                                             \
+        for (; j + COL_BLOCK <= j1; j += COL_BLOCK) {                                               \
+            T g[COL_BLOCK], b[COL_BLOCK];                                                           \
+            for (int c = 0; c < COL_BLOCK; c++) g[c] = dgamma[j + c], b[c] = dbeta[j + c];          \
+            for (int64_t r = 0; r < rows; r++)                                                      \
+                for (int c = 0; c < COL_BLOCK; c++) {                                               \
+                    g[c] += dy[r * C + j + c] * xhat[r * C + j + c];                                \
+                    b[c] += dy[r * C + j + c];                                                      \
+                }                                                                                   \
+            for (int c = 0; c < COL_BLOCK; c++) dgamma[j + c] = g[c], dbeta[j + c] = b[c];          \
+        }                                                                                           \
         for (int64_t r = 0; r < rows; r++)                                                          \
-            for (int64_t j = j0; j < j1; j++) {                                                     \
-                dgamma[j] += dy[r * C + j] * xhat[r * C + j];                                       \
-                dbeta[j] += dy[r * C + j];                                                          \
+            for (int64_t k = j; k < j1; k++) {                                                      \
+                dgamma[k] += dy[r * C + k] * xhat[r * C + k];                                       \
+                dbeta[k] += dy[r * C + k];                                                          \
             }                                                                                       \
     }
 
 // out[j] += Σ_rows x[r, j] for columns [j0, j1), each sum in row order (a linear layer's dbias).
 #define DEFINE_COLUMN_SUMS(T, NAME)                                                                 \
     void NAME(const T *restrict x, int64_t rows, int64_t C, int64_t j0, int64_t j1, T *restrict out) { \
+        int64_t j = j0;                                                                             \
+        for (; j + 2 * COL_BLOCK <= j1; j += 2 * COL_BLOCK) {                                       \
+            T s[2 * COL_BLOCK];                                                                     \
+            for (int c = 0; c < 2 * COL_BLOCK; c++) s[c] = out[j + c];                              \
+            for (int64_t r = 0; r < rows; r++)                                                      \
+                for (int c = 0; c < 2 * COL_BLOCK; c++) s[c] += x[r * C + j + c];                   \
+            for (int c = 0; c < 2 * COL_BLOCK; c++) out[j + c] = s[c];                              \
+        }                                                                                           \
         for (int64_t r = 0; r < rows; r++)                                                          \
-            for (int64_t j = j0; j < j1; j++) out[j] += x[r * C + j];                               \
+            for (int64_t k = j; k < j1; k++) out[k] += x[r * C + k];                                \
     }
 
 DEFINE_COLUMN_SUMS(float, vamos_column_sums_f32)
