@@ -11,8 +11,10 @@ import Glibc
 /// at two lengths, every sentence forced to the full length (min_new_tokens, then
 /// forced_eos_token_id). What the steps allocate must not grow with the steps: buffers are
 /// reserved when a sentence starts. (Writing the output allocates per id — the ids and tokens
-/// are JSON values — so the process's total does grow; it is reported, not bounded.) Before the
-/// decoder stepped on reserved buffers, greedy allocated ~217 times a step and beam 4 ~500.
+/// are JSON values — so the process's total does grow; it is reported, not bounded. An allocation
+/// on a kernel worker thread has none of those frames: the step hands the threads only C products,
+/// which allocate nothing but their own scratch, grown by doubling.) Before the decoder stepped on
+/// reserved buffers, greedy allocated ~217 times a step and beam 4 ~500.
 final class DecodeAllocationTests: XCTestCase {
     static let counter: String? = {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("vamos-alloc-count-\(getpid()).so").path
