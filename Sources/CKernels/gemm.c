@@ -62,15 +62,18 @@ void vamos_sgemm_nt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda
     vamos_parallel_run(threads, split_task, &s);
 }
 
-// Scratch for packed (transposed) operands: per thread, grown as needed, never freed.
-static _Thread_local void *scratch[2];
-static _Thread_local size_t scratch_size[2];
+// Scratch for packed operands: per thread, grown by doubling (a key cache that grows a row per
+// decoding step reallocates rarely), never freed, 64-byte aligned. Slots (VAMOS_SCRATCH_*): each
+// product uses its own pair, and no product runs inside another on the same thread.
+static _Thread_local void *scratch[VAMOS_SCRATCH_SLOTS];
+static _Thread_local size_t scratch_size[VAMOS_SCRATCH_SLOTS];
 
-static void *scratch_for(int slot, size_t bytes) {
+void *vamos_scratch(int slot, size_t bytes) {
     if (scratch_size[slot] < bytes) {
-        if (bytes < 2 * scratch_size[slot]) bytes = 2 * scratch_size[slot];  // geometric: a growing T reallocates rarely
+        if (bytes < 2 * scratch_size[slot]) bytes = 2 * scratch_size[slot];
+        bytes = (bytes + 63) & ~(size_t)63;
         free(scratch[slot]);
-        scratch[slot] = malloc(bytes);
+        scratch[slot] = aligned_alloc(64, bytes);
         scratch_size[slot] = scratch[slot] ? bytes : 0;
         if (!scratch[slot]) abort();
     }
@@ -175,12 +178,12 @@ void vamos_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const 
     const float *a = A, *b = B;
     int64_t la = lda, lb = ldb;
     if (transA) {  // A stored [K, M] → [M, K]
-        float *p = scratch_for(0, (size_t)(M * K > 0 ? M * K : 1) * sizeof(float));
+        float *p = vamos_scratch(VAMOS_SCRATCH_TRANSPOSE, (size_t)(M * K > 0 ? M * K : 1) * sizeof(float));
         transpose_f32(p, A, lda, M, K);
         a = p; la = K;
     }
     if (!transB) {  // B stored [K, N] → [N, K]
-        float *p = scratch_for(1, (size_t)(N * K > 0 ? N * K : 1) * sizeof(float));
+        float *p = vamos_scratch(VAMOS_SCRATCH_TRANSPOSE + 1, (size_t)(N * K > 0 ? N * K : 1) * sizeof(float));
         transpose_f32(p, B, ldb, N, K);
         b = p; lb = K;
     }
@@ -196,32 +199,18 @@ void vamos_linear_f32(int64_t M, int64_t N, int64_t K, const float *A, const flo
 void vamos_dgemm_nt(int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, const double *B, int64_t ldb,
                     double *C, int64_t ldc, int accumulate);
 
-static _Thread_local double *dscratch[2];
-static _Thread_local size_t dscratch_size[2];
-
-static double *dscratch_for(int slot, size_t n) {
-    if (dscratch_size[slot] < n) {
-        if (n < 2 * dscratch_size[slot]) n = 2 * dscratch_size[slot];
-        free(dscratch[slot]);
-        dscratch[slot] = malloc(n * sizeof(double));
-        dscratch_size[slot] = dscratch[slot] ? n : 0;
-        if (!dscratch[slot]) abort();
-    }
-    return dscratch[slot];
-}
-
 void vamos_dgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, const double *A, int64_t lda,
                  const double *B, int64_t ldb, double *C, int64_t ldc, int accumulate) {
     if (M <= 0 || N <= 0) return;
     const double *a = A, *b = B;
     int64_t la = lda, lb = ldb;
     if (transA) {
-        double *p = dscratch_for(0, (size_t)(M * K > 0 ? M * K : 1));
+        double *p = vamos_scratch(VAMOS_SCRATCH_TRANSPOSE_F64, (size_t)(M * K > 0 ? M * K : 1) * sizeof(double));
         TRANSPOSE(double, p, A, lda, M, K);
         a = p; la = K;
     }
     if (!transB) {
-        double *p = dscratch_for(1, (size_t)(N * K > 0 ? N * K : 1));
+        double *p = vamos_scratch(VAMOS_SCRATCH_TRANSPOSE_F64 + 1, (size_t)(N * K > 0 ? N * K : 1) * sizeof(double));
         TRANSPOSE(double, p, B, ldb, N, K);
         b = p; lb = K;
     }

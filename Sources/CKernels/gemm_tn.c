@@ -29,20 +29,6 @@ static int tn_kernel_for_current(tn_kernel *k) {
     }
 }
 
-// Packed panels: per thread that calls a product, grown as needed, never freed.
-static _Thread_local float *packed[2];
-static _Thread_local size_t packed_size[2];
-
-static float *packed_for(int slot, size_t floats) {
-    if (packed_size[slot] < floats) {
-        if (floats < 2 * packed_size[slot]) floats = 2 * packed_size[slot];  // geometric: growing shapes reallocate rarely
-        free(packed[slot]);
-        packed[slot] = aligned_alloc(64, (floats * sizeof(float) + 63) & ~(size_t)63);
-        packed_size[slot] = packed[slot] ? floats : 0;
-        if (!packed[slot]) abort();
-    }
-    return packed[slot];
-}
 
 // Panel p of X [K, cols] (row stride ld), w columns wide, into out [16][kb][w]. Instantiated per
 // tile width (pack_width): the pieces are 6 to 32 floats, which a call to memcpy costs more than.
@@ -189,8 +175,8 @@ int vamos_sgemm_lanes(int transA, int transB, int64_t M, int64_t N, int64_t K, c
     j.M = M; j.N = N; j.K = K > 0 ? K : 0; j.kb = (j.K + 15) / 16;
     j.mp = (M + j.k.mr - 1) / j.k.mr; j.np = (N + j.k.nb - 1) / j.k.nb;
     j.lda = lda; j.ldb = ldb; j.ldc = ldc; j.A = A; j.B = B; j.C = C; j.accumulate = accumulate;
-    j.Ap = packed_for(0, (size_t)(j.mp * 16 * (j.kb > 0 ? j.kb : 1) * j.k.mr));
-    j.Bp = packed_for(1, (size_t)(j.np * 16 * (j.kb > 0 ? j.kb : 1) * j.k.nb));
+    j.Ap = vamos_scratch(VAMOS_SCRATCH_LANES, (size_t)(j.mp * 16 * (j.kb > 0 ? j.kb : 1) * j.k.mr) * sizeof(float));
+    j.Bp = vamos_scratch(VAMOS_SCRATCH_LANES + 1, (size_t)(j.np * 16 * (j.kb > 0 ? j.kb : 1) * j.k.nb) * sizeof(float));
     const int threads = vamos_threads_get();
     const double work = (double)M * (double)N * (double)(K > 0 ? K : 1);
     j.ntasks = threads > 1 && work >= (double)vamos_parallel_min_get() ? threads : 1;

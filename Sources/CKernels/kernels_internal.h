@@ -41,6 +41,10 @@ void vamos_tn_tile_avx512(const float *ap, const float *bp, int64_t kb, float *C
 int vamos_sgemm_lanes(int transA, int transB, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                       const float *B, int64_t ldb, const float *bias, float *C, int64_t ldc, int accumulate);
 
+/// Per-thread scratch of at least `bytes` (gemm.c): grown by doubling, never freed, 64-byte aligned.
+enum { VAMOS_SCRATCH_TRANSPOSE = 0, VAMOS_SCRATCH_TRANSPOSE_F64 = 2, VAMOS_SCRATCH_LANES = 4, VAMOS_SCRATCH_SLOTS = 6 };
+void *vamos_scratch(int slot, size_t bytes);
+
 /// Runs task(ctx, t) for t in 0..<ntasks on the worker threads and the caller; returns when all are done.
 void vamos_parallel_run(int ntasks, void (*task)(void *ctx, int t), void *ctx);
 

@@ -34,6 +34,8 @@ public final class DecoderSteps {
     private let x = Reserved(), n = Reserved(), q = Reserved(), k = Reserved(), v = Reserved()
     private let z = Reserved(), o = Reserved(), ff = Reserved(), xhat = Reserved(), rstd = Reserved()
     private let scratch = Reserved()  // attendOne's, for the longest keys of any slot
+    /// The position values [positions, C] computed so far: every sequence reads the same rows.
+    private var positionValues: [Float] = []
 
     public init(decoder: Decoder) {
         self.decoder = decoder
@@ -48,6 +50,7 @@ public final class DecoderSteps {
     /// `positions` positions: the encoder output's keys and values are computed here, once.
     public func add(memory: [Float], reserving positions: Int) -> Int {
         let s = newSlot(reserving: positions)
+        positionValues.reserveCapacity(min(positions, decoder.positions.maxPositions) * C)
         cross[s] = decoder.layers.map { ($0.crossAttention.k.forward(memory), $0.crossAttention.v.forward(memory)) }
         scratch.reserve(attendOneScratch(keys: memory.count / C, dModel: C, heads: maxHeads))
         return s
@@ -132,8 +135,13 @@ public final class DecoderSteps {
             guard length[s] + 1 <= decoder.positions.maxPositions else {
                 throw VamosError("sequence of \(length[s] + 1) positions is longer than the \(decoder.positions.maxPositions) the model allows (max_position_embeddings)")
             }
-            decoder.positions.write(position: length[s], into: n.p)
-            for j in 0..<C { x[r * C + j] += n.p[j] }
+            let t = length[s]
+            while positionValues.count <= t * C {  // the next position, once for all sequences
+                let row = positionValues.count / C
+                positionValues.append(contentsOf: repeatElement(0, count: C))
+                positionValues.withUnsafeMutableBufferPointer { decoder.positions.write(position: row, into: $0.baseAddress! + row * C) }
+            }
+            positionValues.withUnsafeBufferPointer { p in for j in 0..<C { x[r * C + j] += p[t * C + j] } }
             ensure(s, positions: length[s] + 1)
         }
         for l in decoder.layers.indices { layerStep(l, rows: B, slots: slots) }

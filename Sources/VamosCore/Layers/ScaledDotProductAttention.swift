@@ -52,7 +52,7 @@ public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, h
                                     pattern: [], z: [T](repeating: 0, count: Tq * C))
     switch similarity {
     case .scaledDot:
-        let scale = T(1 / Double(D).squareRoot())
+        let scale: T = dotScale(headDim: D)
         for i in a.qs.indices { a.qs[i] *= scale }
     case .dot:
         break
@@ -121,7 +121,7 @@ func attendOne(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointe
     var ks = k
     switch similarity {
     case .scaledDot:
-        let scale = Float(1 / Double(D).squareRoot())
+        let scale: Float = dotScale(headDim: D)
         for i in 0..<C { qs[i] *= scale }
     case .dot:
         break
@@ -136,6 +136,10 @@ func attendOne(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointe
     softmaxRows(scores, rows: H, n: Tk)
     headMix(p: scores, v: v, queries: 1, keys: Tk, dModel: C, heads: H, into: z)
 }
+
+/// scaled_dot's 1/√D, rounded once from float64 (the forward pass, `attendOne` and the backward pass).
+@inline(__always)
+func dotScale<T: Scalar>(headDim D: Int) -> T { T(1 / Double(D).squareRoot()) }
 
 /// Floats `attendOne` needs in `scratch` for up to Tk keys.
 func attendOneScratch(keys Tk: Int, dModel C: Int, heads H: Int) -> Int { H * Tk + C + Tk * C + H + Tk * H }
@@ -198,7 +202,7 @@ public func attentionBackward<T: Scalar>(dz: [T], v: [T], activations a: Attenti
     }
     switch similarity {
     case .scaledDot:
-        let scale = T(1 / Double(D).squareRoot())
+        let scale: T = dotScale(headDim: D)
         for i in dq.indices { dq[i] *= scale }
     case .dot:
         break

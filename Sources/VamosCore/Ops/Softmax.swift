@@ -13,28 +13,26 @@ public func softmaxRows<T: Scalar>(_ x: inout [T], rows: Int, n: Int) {
 
 /// The same on rows·n values at `p` (decoding's reserved buffers).
 public func softmaxRows<T: Scalar>(_ p: UnsafeMutablePointer<T>, rows: Int, n: Int) {
-    do {
-        for r in 0..<rows {
-            let row = p + r * n
-            var m = -T.infinity
-            for j in 0..<n where row[j] > m { m = row[j] }
-            if m == -.infinity {  // every position masked: no distribution; leave zeros
-                for j in 0..<n { row[j] = 0 }
-                continue
-            }
-            var sum: T = 0
-            if T.self == Float.self {  // the same loop in C, the exps several at a time (same bits)
-                sum = T(row.withMemoryRebound(to: Float.self, capacity: n) { vamos_exp_shifted($0, Int64(n), Float(m)) })
-            } else {
-                for j in 0..<n {
-                    let e = T.exp(row[j] - m)
-                    row[j] = e
-                    sum += e
-                }
-            }
-            let inv = 1 / sum
-            for j in 0..<n { row[j] *= inv }
+    for r in 0..<rows {
+        let row = p + r * n
+        var m = -T.infinity
+        for j in 0..<n where row[j] > m { m = row[j] }
+        if m == -.infinity {  // every position masked: no distribution; leave zeros
+            for j in 0..<n { row[j] = 0 }
+            continue
         }
+        var sum: T = 0
+        if T.self == Float.self {  // the same loop in C, the exps several at a time (same bits)
+            sum = T(row.withMemoryRebound(to: Float.self, capacity: n) { vamos_exp_shifted($0, Int64(n), Float(m)) })
+        } else {
+            for j in 0..<n {
+                let e = T.exp(row[j] - m)
+                row[j] = e
+                sum += e
+            }
+        }
+        let inv = 1 / sum
+        for j in 0..<n { row[j] *= inv }
     }
 }
 

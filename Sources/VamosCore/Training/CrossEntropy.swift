@@ -47,12 +47,12 @@ public func crossEntropyForwardBackward<T: Scalar>(logits: [T], labels: [Int], v
                             vamos_ce_grad(x, Int64(V), lse, Int64(label), Float(eps), Float(inv), out)
                         }
                     }
-                    return
-                }
-                for j in 0..<V {
-                    let p = T(vamos_exp(Double(logits[base + j]) - lse))
-                    let q = (j == label ? 1 - eps : 0) + eps / T(V)
-                    d[base + j] = (p - q) * inv
+                } else {
+                    for j in 0..<V {
+                        let p = T(vamos_exp(Double(logits[base + j]) - lse))
+                        let q = (j == label ? 1 - eps : 0) + eps / T(V)
+                        d[base + j] = (p - q) * inv
+                    }
                 }
             }
         }
