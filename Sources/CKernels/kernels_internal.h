@@ -42,7 +42,7 @@ int vamos_sgemm_lanes(int transA, int transB, int64_t M, int64_t N, int64_t K, c
                       const float *B, int64_t ldb, const float *bias, float *C, int64_t ldc, int accumulate);
 
 /// Per-thread scratch of at least `bytes` (gemm.c): grown by doubling, never freed, 64-byte aligned.
-enum { VAMOS_SCRATCH_TRANSPOSE = 0, VAMOS_SCRATCH_TRANSPOSE_F64 = 2, VAMOS_SCRATCH_LANES = 4, VAMOS_SCRATCH_SLOTS = 6 };
+enum { VAMOS_SCRATCH_TRANSPOSE = 0, VAMOS_SCRATCH_TRANSPOSE_F64 = 2, VAMOS_SCRATCH_LANES = 4, VAMOS_SCRATCH_PANEL = 5, VAMOS_SCRATCH_SLOTS = 6 };
 void *vamos_scratch(int slot, size_t bytes);
 
 /// Runs task(ctx, t) for t in 0..<ntasks on the worker threads and the caller; returns when all are done.
