@@ -36,7 +36,8 @@ static int tn_kernel_for_current(tn_kernel *k) {
 
 // Panel p of X [K, cols] (row stride ld), w columns wide, into out [16][kb][w]. Instantiated per
 // tile width (pack_width): the pieces are 6 to 32 floats, which a call to memcpy costs more than.
-static inline __attribute__((always_inline)) void pack_panel(float *restrict out, const float *restrict X, int64_t ld, int64_t K, int64_t cols, int64_t kb,
+// On x86-64 pack_cols_avx2 does the same with AVX loads and stores (unused there).
+static inline __attribute__((always_inline, unused)) void pack_panel(float *restrict out, const float *restrict X, int64_t ld, int64_t K, int64_t cols, int64_t kb,
                        int64_t p, int w) {
     const int64_t c0 = p * w;
     const int cn = (int)(cols - c0 < w ? cols - c0 : w);
