@@ -11,9 +11,10 @@
 // epilogue, the same addition as vamos_sgemm_nt's. The smaller operand is packed first, split over
 // the threads, into panels every thread reads; then each thread packs its share of the larger
 // operand's panels one at a time into its own scratch and multiplies each at once against every
-// shared panel (its copy stays in that core's cache: 1.2–1.6× at 1088 × 128 × 128 and up on 2
-// threads over packing both in shared memory). Work is split by panels, never over k: no bit
-// depends on the split, the variant, the tile or the layout.
+// shared panel (its copy stays in that core's cache: on 2 threads x·Wᵀ and dY·W at 1088 tokens ran
+// 1.3–1.6× faster than with both operands packed in shared memory, the weight gradients about the
+// same; Benchmarks/README.md, session 14). Work is split by panels, never over k: no bit depends
+// on the split, the variant, the tile or the layout.
 #pragma STDC FP_CONTRACT OFF
 #ifdef __clang__
 #pragma clang fp contract(off)
@@ -103,7 +104,6 @@ __attribute__((target("avx2"))) static void pack_rows_avx2(float *restrict out, 
         }
     }
 }
-#define PACK_AHEAD 16
 // Panel p of X stored [K, cols] (row stride ld), w columns, into out [16][kb][w] (pack_panel's
 // layout): each k's w floats moved by 8-float AVX loads and stores, masked at the matrix's last
 // columns and for w = 6. Only copies: no bit can change.
@@ -120,10 +120,6 @@ __attribute__((target("avx2"))) static inline __attribute__((always_inline)) voi
     for (int64_t k = 0; k < 16 * kb; k++) {
         float *restrict dst = out + ((k & 15) * kb + (k >> 4)) * w;
         const float *restrict src = X + k * ld + c0;
-        // Rows PACK_AHEAD further on, asked for now: rows ld apart defeat the hardware prefetchers
-        // (an operand stored [K, M] larger than L2 stalled here 79 % of the time). A prefetch
-        // cannot fault, past the matrix included, and changes no bit.
-        for (int g = 0; g < w; g += 16) _mm_prefetch((const char *)(src + PACK_AHEAD * ld + g), _MM_HINT_T0);
         for (int g = 0; g < w; g += 8) {
             __m256 v;
             if (k >= K) v = _mm256_setzero_ps();
