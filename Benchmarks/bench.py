@@ -870,7 +870,7 @@ def main():
 
     w("## Training: the demo architecture, steps per second (higher is better)\n")
     w(f"{os.path.relpath(arch_file, ROOT)} ({t_params:,} parameters in PyTorch, {f'{v_params:,}' if v_params else '?'} in Vamos) on "
-      f"{os.path.relpath(corpus, ROOT)}, {a.train_steps} steps, batch 64 (padded to the longest), AdamW (β 0.9/0.98, "
+      f"{os.path.relpath(corpus, ROOT)}, {a.train_steps} steps, batch 64 (Vamos packs each side's sentences one after another, computing no padding row; PyTorch pads to the longest with key-padding masks, as nn.Transformer is trained), AdamW (β 0.9/0.98, "
       f"ε 1e-9), warmup 300, label smoothing 0.1, clip 1, no dropout, {N} threads. Vamos: `{train_cmd}`, the whole "
       f"process timed (vocabularies, initialisation, writing the model) and its training loop alone (`--log`'s "
       f"elapsed at the last step). PyTorch: nn.Transformer(norm_first=True) with the same embeddings, positions, tied "

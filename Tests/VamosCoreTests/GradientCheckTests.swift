@@ -31,9 +31,9 @@ final class GradientCheckTests: XCTestCase {
                 params.values[n] = params.values[n]!.map { $0 + rng.normal() * 0.3 }
             }
             let model = TrainingModel<Double>(parameters: params)
-            // Three pairs of different lengths: padding and masks are exercised.
+            // Three pairs of different lengths, packed: each sentence over its own keys.
             let batch = Batch(pairs: [([1, 2, 3, 0], [4, 5, 0]), ([2, 0], [3, 6, 1, 0]), ([5, 4, 3, 2, 1, 0], [0])],
-                              startID: 0, fill: 0)
+                              startID: 0)
             params.zeroGrads()
             try model.loss(batch, labelSmoothing: 0.1)
             let grads = params.grads

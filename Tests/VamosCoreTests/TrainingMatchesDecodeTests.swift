@@ -20,17 +20,17 @@ final class TrainingMatchesDecodeTests: XCTestCase {
                 ([2 % c.vocabSize, c.eosTokenID], [2 % V, c.eosTokenID]),
                 ([3 % c.vocabSize, 1 % c.vocabSize, 2 % c.vocabSize, 1 % c.vocabSize, c.eosTokenID], [1 % V, 2 % V, 3 % V, 1 % V, c.eosTokenID]),
             ]
-            let batch = Batch(pairs: pairs, startID: c.decoderStartTokenID, fill: c.eosTokenID)
-            let batched = try training.logits(batch)                              // [3·S, V]
+            let batch = Batch(pairs: pairs, startID: c.decoderStartTokenID)
+            let batched = try training.logits(batch)                              // [ΣS, V]
             for (b, pair) in pairs.enumerated() {
                 let memory = encoder.forward(try positions.forward(try embed.forward(pair.source)))
                 var state = decoder.start(memory: memory)
                 let h = try decoder.forward([c.decoderStartTokenID] + pair.target.dropLast(), state: &state)
                 let stages = output.forward(h)                                    // [S_b, V]
-                let alone = try training.logits(Batch(pairs: [pair], startID: c.decoderStartTokenID, fill: c.eosTokenID))
+                let alone = try training.logits(Batch(pairs: [pair], startID: c.decoderStartTokenID))
                 XCTAssertEqual(alone, stages, "\(name) pair \(b): training's logits differ from decode --force's")
-                let rows = batched[(b * batch.targetLength * V)..<((b * batch.targetLength + pair.target.count) * V)]
-                XCTAssertEqual(Array(rows), stages, "\(name) pair \(b) in a padded batch")
+                let r = batch.targetRows.ranges[b]
+                XCTAssertEqual(Array(batched[(r.lowerBound * V)..<(r.upperBound * V)]), stages, "\(name) pair \(b) in a packed batch")
             }
         }
     }

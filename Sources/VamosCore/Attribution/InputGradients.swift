@@ -27,8 +27,9 @@ extension TrainingModel {
         let C = c.dModel, T = x.count / C, S = y.count / C, V = c.decoderVocabSize
         precondition(labels.count == S && x.count == T * C && y.count == S * C)
         var f = Forward()
-        let memory = encoderStack(x, batch: 1, validKeys: [T], &f)        // [T, C]
-        decoderStack(y, batch: 1, memory: memory, validKeys: [T], &f)     // f.logits [S, V]
+        let source = PackedSequences(lengths: [T]), target = PackedSequences(lengths: [S])
+        let memory = encoderStack(x, sequences: source, &f)                         // [T, C]
+        decoderStack(y, targets: target, memory: memory, sources: source, &f)       // f.logits [S, V]
         var result = InputGradients(logProbabilities: [], source: [], target: [])
         inputGradientsOnly = true                                         // no weight gradients
         defer { inputGradientsOnly = false }
@@ -40,9 +41,9 @@ extension TrainingModel {
             for v in 0..<V { dlogits[t * V + v] = -probs[v] }
             dlogits[t * V + labels[t]] += 1
             var dMemory = [F](repeating: 0, count: memory.count)           // [T, C]
-            let dy = decoderStackBackward(dlogits, batch: 1, f, dMemory: &dMemory)
+            let dy = decoderStackBackward(dlogits, f, dMemory: &dMemory)
             result.target.append(dy)
-            result.source.append(encoderStackBackward(dMemory, batch: 1, f))
+            result.source.append(encoderStackBackward(dMemory, f))
         }
         parameters.zeroGrads()
         return result

@@ -86,16 +86,15 @@ public struct DecoderBlock<L: LinearMap, N: Normalization> where N.Value == L.Va
         return (mlp.stream, kept(keep ? (mlp.cache!, feedForwardCache!) : nil))
     }
 
-    /// B teacher-forced sequences x [B·S, C] over the encoder output memory [B·T, C], sequence b
-    /// seeing its first validKeys[b] source positions (training, attributions); with `keep`, what
-    /// `backward` needs.
-    public func forward(batch B: Int, _ x: [V], memory: [V], validKeys: [Int], keep: Bool) -> (y: [V], kept: Kept?) {
-        let S = x.count / selfAttention.dModel / B
-        let selfKeys = [Int](repeating: S, count: B)  // the causal mask already hides padding from real positions
-        return forward(x, keep: keep, trace: nil, selfAttend: { h in
-            selfAttention.forward(batch: B, h, memory: h, validKeys: selfKeys, causal: true, keep: keep)
+    /// Teacher-forced sequences packed in x [rows, C] (`targets`: no padding) over the encoder output
+    /// memory (`sources`: sequence s's rows of memory, packed the same way), each over its own rows
+    /// (training, attributions); with `keep`, what `backward` needs.
+    public func forward(_ x: [V], targets: PackedSequences, memory: [V], sources: PackedSequences, keep: Bool)
+        -> (y: [V], kept: Kept?) {
+        forward(x, keep: keep, trace: nil, selfAttend: { h in
+            selfAttention.forward(h, queries: targets, memory: h, keys: targets, causal: true, keep: keep)
         }, crossAttend: { h in
-            crossAttention.forward(batch: B, h, memory: memory, validKeys: validKeys, causal: false, keep: keep)
+            crossAttention.forward(h, queries: targets, memory: memory, keys: sources, causal: false, keep: keep)
         })
     }
 }
@@ -119,20 +118,21 @@ extension DecoderBlock where L.Value == Float {
 }
 
 extension DecoderBlock where L: TrainableLinearMap, N: TrainableNormalization {
-    /// d(x) from d(block output) of a kept `forward(batch:…)`, adding the block's parameter gradients
-    /// and d(memory) into `dMemory` (the residual connections in reverse: FFN, cross, self).
-    public func backward(batch B: Int, _ dOut: [V], _ kept: Kept, dMemory: inout [V]) -> [V] {
+    /// d(x) from d(block output) of a kept `forward(_:targets:memory:sources:keep:)`, adding the
+    /// block's parameter gradients and d(memory) into `dMemory` (the residual connections in
+    /// reverse: FFN, cross, self).
+    public func backward(_ dOut: [V], _ kept: Kept, dMemory: inout [V]) -> [V] {
         var dx = dOut
         if let feedForward, let (norms, cache) = kept.feedForward {
             dx = residualBackward(dx, norms, norm: finalNorm) { feedForward.backward($0, cache) }
         }
         dx = residualBackward(dx, kept.crossAttention, norm: crossAttentionNorm) { d in
             dMemory.withUnsafeMutableBufferPointer { dm in
-                crossAttention.backward(batch: B, d, kept.crossAttentionCache!, dMemory: dm)
+                crossAttention.backward(d, kept.crossAttentionCache!, dMemory: dm)
             }
         }
         return residualBackward(dx, kept.selfAttention, norm: selfAttentionNorm) {
-            selfAttention.backward(batch: B, $0, kept.selfAttentionCache!, dMemory: nil)
+            selfAttention.backward($0, kept.selfAttentionCache!, dMemory: nil)
         }
     }
 }

@@ -4,8 +4,8 @@
 ///
 /// Wired once (`forward(_:keep:trace:attend:)`), over a checkpoint's weights (`EncoderLayer`, the
 /// stages) or training's parameters (`EncoderBlock<ParameterLinear<F>, ParameterLayerNorm<F>>`);
-/// each way of running it — one sentence, sentences packed side by side (EncoderBatch.swift), a
-/// padded training batch — only says which keys the attention sees.
+/// each way of running it — one sentence, sentences packed side by side (EncoderBatch.swift, and
+/// training's batches) — only says which keys the attention sees.
 public struct EncoderBlock<L: LinearMap, N: Normalization> where N.Value == L.Value {
     public typealias V = L.Value
     public var selfAttention: MultiHeadAttention<L>
@@ -53,11 +53,11 @@ public struct EncoderBlock<L: LinearMap, N: Normalization> where N.Value == L.Va
                                         feedForward: (mlp.cache!, feedForwardCache!)) : nil)
     }
 
-    /// B padded sequences x [B·T, C], sequence b attending over its first validKeys[b] keys (training,
-    /// attributions); with `keep`, what `backward` needs.
-    public func forward(batch B: Int, _ x: [V], validKeys: [Int], keep: Bool) -> (y: [V], kept: Kept?) {
+    /// Sequences packed in x [rows, C] (`sequences`: no padding), each attending over its own rows
+    /// (training, attributions); with `keep`, what `backward` needs.
+    public func forward(_ x: [V], sequences: PackedSequences, keep: Bool) -> (y: [V], kept: Kept?) {
         forward(x, keep: keep, trace: nil) { h in
-            selfAttention.forward(batch: B, h, memory: h, validKeys: validKeys, causal: false, keep: keep)
+            selfAttention.forward(h, queries: sequences, memory: h, keys: sequences, causal: false, keep: keep)
         }
     }
 }
@@ -72,15 +72,15 @@ extension EncoderBlock where L.Value == Float {
 }
 
 extension EncoderBlock where L: TrainableLinearMap, N: TrainableNormalization {
-    /// d(x) from d(block output) of a kept `forward(batch:…)`, adding the block's parameter gradients
-    /// (the residual connections in reverse: FFN, then self-attention).
-    public func backward(batch B: Int, _ dOut: [V], _ kept: Kept) -> [V] {
+    /// d(x) from d(block output) of a kept `forward(_:sequences:keep:)`, adding the block's parameter
+    /// gradients (the residual connections in reverse: FFN, then self-attention).
+    public func backward(_ dOut: [V], _ kept: Kept) -> [V] {
         var dx = dOut
         if let feedForward, let (norms, cache) = kept.feedForward {
             dx = residualBackward(dx, norms, norm: finalNorm) { feedForward.backward($0, cache) }
         }
         return residualBackward(dx, kept.attention, norm: selfAttentionNorm) {
-            selfAttention.backward(batch: B, $0, kept.attentionCache!, dMemory: nil)
+            selfAttention.backward($0, kept.attentionCache!, dMemory: nil)
         }
     }
 }

@@ -8,10 +8,9 @@ extension EncoderBlock {
     public func forward(packed x: [V], lengths: [Int]) -> [V] {
         forward(x, keep: false, trace: nil) { h in
             let q = selfAttention.q.forward(h), k = selfAttention.k.forward(h), v = selfAttention.v.forward(h)
-            var start = 0
-            let rows = lengths.map { T -> Range<Int> in defer { start += T }; return start..<(start + T) }
-            let z = selfAttention.attendSequences(q: q, k: k, v: v, queries: rows, keys: rows, validKeys: nil,
-                                                  causal: false, keep: false).z
+            let rows = PackedSequences(lengths: lengths).ranges
+            let z = selfAttention.attendSequences(q: q, k: k, v: v, queries: rows, keys: rows, causal: false,
+                                                  keep: false).z
             return (selfAttention.project(z), nil)
         }.y
     }

@@ -60,41 +60,39 @@ extension MultiHeadAttention where L.Value == Float {
     }
 }
 
-// MARK: a padded batch, keeping what the backward pass needs (training, attributions)
+// MARK: packed sequences, keeping what the backward pass needs (training, attributions)
 
 extension MultiHeadAttention {
-    /// What `backward` needs of `forward(batch:…)`.
+    /// What `backward` needs of `forward(_:queries:memory:keys:…)`.
     public struct Cache {
-        var hq: [V]                          // [B·Tq, C] the q projection's input
-        var hkv: [V]                         // [B·Tk, C] the k and v projections' input
-        var k: [V], v: [V]                   // [B·Tk, C]
+        var hq: [V]                          // [rows(queries), C] the q projection's input
+        var hkv: [V]                         // [rows(keys), C] the k and v projections' input
+        var k: [V], v: [V]                   // [rows(keys), C]
         var acts: [AttentionActivations<V>]  // per sequence
-        var z: [V]                           // [B·Tq, C]
+        var z: [V]                           // [rows(queries), C]
+        var queries: PackedSequences, keys: PackedSequences
     }
 
-    /// B sequences of Tq queries over Tk keys each: h [B·Tq, C] attends over memory [B·Tk, C] (h
-    /// itself for self-attention), sequence b over its first validKeys[b] keys. The projections run
+    /// Sequences packed in h (`queries`: sequence s is rows queries.ranges[s]) attend over their own
+    /// rows of memory (`keys`; memory is h itself for self-attention), every key of a sequence
+    /// unmasked (with `causal`, query i of a sequence sees its keys up to i). The projections run
     /// once over all rows; the attention proper (`attentionForward`) per sequence, one per task.
-    public func forward(batch B: Int, _ h: [V], memory: [V], validKeys: [Int], causal: Bool, keep: Bool)
+    public func forward(_ h: [V], queries: PackedSequences, memory: [V], keys: PackedSequences, causal: Bool, keep: Bool)
         -> (y: [V], cache: Cache?) {
-        let C = dModel
         let q = self.q.forward(h), k = self.k.forward(memory), v = self.v.forward(memory)
-        let Tq = h.count / C / B, Tk = memory.count / C / B
-        let (z, acts) = attendSequences(q: q, k: k, v: v, queries: (0..<B).map { ($0 * Tq)..<(($0 + 1) * Tq) },
-                                        keys: (0..<B).map { ($0 * Tk)..<(($0 + 1) * Tk) }, validKeys: validKeys,
-                                        causal: causal, keep: keep)
+        let (z, acts) = attendSequences(q: q, k: k, v: v, queries: queries.ranges, keys: keys.ranges, causal: causal,
+                                        keep: keep)
         let za = ablate(z)                                                  // the output projection's input
-        let y = out.forward(za)                                             // [B·Tq, C]
-        return (y, keep ? Cache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: za) : nil)
+        let y = out.forward(za)                                             // [rows(queries), C]
+        return (y, keep ? Cache(hq: h, hkv: memory, k: k, v: v, acts: acts, z: za, queries: queries, keys: keys) : nil)
     }
 
     /// The attention proper (`attentionForward`) of sequences whose rows lie side by side: sequence
     /// s's queries are rows `queries[s]` of q [rows, C], its keys and values rows `keys[s]` of k, v
-    /// (its first `validKeys[s]` keys unmasked; all when nil). One sequence per task; z has each
+    /// (all of them unmasked; with `causal`, query i sees keys up to i). One sequence per task; z has each
     /// sequence's rows where its queries are, so every sequence gets the bits it gets alone. With
     /// `keep`, also each sequence's activations (for the backward pass).
-    func attendSequences(q: [V], k: [V], v: [V], queries: [Range<Int>], keys: [Range<Int>], validKeys: [Int]?,
-                         causal: Bool, keep: Bool) -> (z: [V], activations: [AttentionActivations<V>]) {
+    func attendSequences(q: [V], k: [V], v: [V], queries: [Range<Int>], keys: [Range<Int>], causal: Bool, keep: Bool) -> (z: [V], activations: [AttentionActivations<V>]) {
         let C = dModel, H = heads, S = queries.count
         var found = [AttentionActivations<V>?](repeating: nil, count: keep ? S : 0)
         var z = [V](repeating: 0, count: q.count)                         // [rows, C]
@@ -105,8 +103,7 @@ extension MultiHeadAttention {
                     let a = attentionForward(q: Array(q[(qr.lowerBound * C)..<(qr.upperBound * C)]),
                                              k: Array(k[(kr.lowerBound * C)..<(kr.upperBound * C)]),
                                              v: Array(v[(kr.lowerBound * C)..<(kr.upperBound * C)]),
-                                             dModel: C, heads: H, similarity: similarity, causal: causal,
-                                             validKeys: validKeys?[s])
+                                             dModel: C, heads: H, similarity: similarity, causal: causal)
                     for i in 0..<a.z.count { zp[qr.lowerBound * C + i] = a.z[i] }
                     if keep { acts[s] = a }
                 }
@@ -117,12 +114,12 @@ extension MultiHeadAttention {
 }
 
 extension MultiHeadAttention where L: TrainableLinearMap {
-    /// d(h) from d(out) of `forward(batch:…)`, adding the projections' gradients; d(memory) goes into
-    /// `dMemory` when given (encoder–decoder attention), else into d(h) (self-attention: memory = h).
-    public func backward(batch B: Int, _ dOut: [V], _ a: Cache, dMemory: UnsafeMutableBufferPointer<V>?) -> [V] {
+    /// d(h) from d(out) of `forward(_:queries:memory:keys:…)`, adding the projections' gradients;
+    /// d(memory) goes into `dMemory` when given (encoder–decoder attention), else into d(h)
+    /// (self-attention: memory = h).
+    public func backward(_ dOut: [V], _ a: Cache, dMemory: UnsafeMutableBufferPointer<V>?) -> [V] {
         let C = dModel, H = heads
-        let dz = ablate(out.backward(dOut, input: a.z))                    // [B·Tq, C] (ablated heads: 0)
-        let Tq = a.hq.count / C / B, Tk = a.hkv.count / C / B
+        let dz = ablate(out.backward(dOut, input: a.z))                    // [rows(queries), C] (ablated heads: 0)
         // Every element is written below (each sequence's rows by its task): no zero-filling first.
         var dq = [V](unsafeUninitializedCapacity: a.hq.count) { $1 = a.hq.count }
         var dk = [V](unsafeUninitializedCapacity: a.hkv.count) { $1 = a.hkv.count }
@@ -130,12 +127,13 @@ extension MultiHeadAttention where L: TrainableLinearMap {
         dq.withUnsafeMutableBufferPointer { dqp in
             dk.withUnsafeMutableBufferPointer { dkp in
                 dv.withUnsafeMutableBufferPointer { dvp in
-                    parallelFor(B) { b in  // independent sequences, as in the forward pass
-                        let g = attentionBackward(dz: Array(dz[(b * Tq * C)..<((b + 1) * Tq * C)]),
-                                                  v: Array(a.v[(b * Tk * C)..<((b + 1) * Tk * C)]),
-                                                  activations: a.acts[b], dModel: C, heads: H, similarity: similarity)
-                        for i in 0..<(Tq * C) { dqp[b * Tq * C + i] = g.dq[i] }
-                        for i in 0..<(Tk * C) { dkp[b * Tk * C + i] = g.dk[i]; dvp[b * Tk * C + i] = g.dv[i] }
+                    parallelFor(a.queries.count) { s in  // independent sequences, as in the forward pass
+                        let qr = (a.queries.ranges[s].lowerBound * C)..<(a.queries.ranges[s].upperBound * C)
+                        let kr = (a.keys.ranges[s].lowerBound * C)..<(a.keys.ranges[s].upperBound * C)
+                        let g = attentionBackward(dz: Array(dz[qr]), v: Array(a.v[kr]), activations: a.acts[s],
+                                                  dModel: C, heads: H, similarity: similarity)
+                        for i in 0..<qr.count { dqp[qr.lowerBound + i] = g.dq[i] }
+                        for i in 0..<kr.count { dkp[kr.lowerBound + i] = g.dk[i]; dvp[kr.lowerBound + i] = g.dv[i] }
                     }
                 }
             }

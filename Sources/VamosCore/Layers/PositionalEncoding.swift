@@ -85,17 +85,23 @@ public struct PositionalEncoding: Sendable {
     }
 }
 
-/// x ← x + P for B sequences side by side: x [B·T, C], p [T, C] (training's batches; the stages, B = 1).
+/// x ← x + P for one sequence: x [T, C], p [T, C] (the stages).
 func addPositions<F: Scalar>(_ p: [F], to x: inout [F]) {
-    for start in stride(from: 0, to: x.count, by: max(p.count, 1)) {
-        for i in 0..<p.count { x[start + i] += p[i] }
+    for i in 0..<min(p.count, x.count) { x[i] += p[i] }
+}
+
+/// x ← x + P for packed sequences (training's batches): row t of each sequence gets p's row t;
+/// x [rows, C], p [longest, C].
+func addPositions<F: Scalar>(_ p: [F], to x: inout [F], sequences: PackedSequences, dModel C: Int) {
+    for r in sequences.ranges {
+        for i in 0..<(r.count * C) { x[r.lowerBound * C + i] += p[i] }
     }
 }
 
-/// Beside it, for learned positions:  dP[t] += Σ_b dx[b·T + t]  (sequences in order of b; count = T·C).
-func addPositionsBackward<F: Scalar>(_ dx: [F], dPositions: inout [F], count: Int) {
-    for start in stride(from: 0, to: dx.count, by: max(count, 1)) {
-        for i in 0..<count { dPositions[i] += dx[start + i] }
+/// Beside it, for learned positions:  dP[t] += dx[row t of sequence s]  (sequences in order of s).
+func addPositionsBackward<F: Scalar>(_ dx: [F], dPositions: inout [F], sequences: PackedSequences, dModel C: Int) {
+    for r in sequences.ranges {
+        for i in 0..<(r.count * C) { dPositions[i] += dx[r.lowerBound * C + i] }
     }
 }
 

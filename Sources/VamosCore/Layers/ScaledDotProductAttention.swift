@@ -40,12 +40,12 @@ public func subsequentMask(queries Tq: Int, keys Tk: Int) -> [Bool] {
 /// Scaled dot-product attention, the attention proper, for projected q [Tq, C] and k, v [Tk, C]:
 ///
 ///     s[h, i, j] = sim(q_i, k_j)          scaled_dot: q·k/√D   dot: q·k   cosine: q̂·k̂
-///     s[h, i, j] = −max  for j > Tk − Tq + i (causal: subsequentMask), or j ≥ validKeys (padding)
+///     s[h, i, j] = −max  for j > Tk − Tq + i (causal: subsequentMask)
 ///     p = softmax_j(s),   z_i = Σ_j p[h, i, j] v_j
 ///
 /// With `causal`, query i sits at position Tk − Tq + i (earlier positions came from a cache).
 public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, heads H: Int,
-                                        similarity: ModelConfig.Similarity, causal: Bool, validKeys: Int? = nil) -> AttentionActivations<T> {
+                                        similarity: ModelConfig.Similarity, causal: Bool) -> AttentionActivations<T> {
     let D = C / H
     let Tq = q.count / C, Tk = k.count / C
     var a = AttentionActivations<T>(qs: q, ks: k, qNorms: [], kNorms: [], scores: [T](repeating: 0, count: H * Tq * Tk),
@@ -67,12 +67,13 @@ public func attentionForward<T: Scalar>(q: [T], k: [T], v: [T], dModel C: Int, h
             }
         }
     }
-    let valid = min(validKeys ?? Tk, Tk)
-    let allowed = causal ? subsequentMask(queries: Tq, keys: Tk) : nil                    // [Tq, Tk]
-    for h in 0..<H {
-        for i in 0..<Tq {
-            for j in 0..<Tk where j >= valid || allowed?[i * Tk + j] == false {
-                a.scores[(h * Tq + i) * Tk + j] = T.maskValue                              // padding, or after query i
+    if causal {
+        let allowed = subsequentMask(queries: Tq, keys: Tk)                                // [Tq, Tk]
+        for h in 0..<H {
+            for i in 0..<Tq {
+                for j in 0..<Tk where !allowed[i * Tk + j] {
+                    a.scores[(h * Tq + i) * Tk + j] = T.maskValue                          // after query i
+                }
             }
         }
     }

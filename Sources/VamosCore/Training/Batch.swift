@@ -1,33 +1,23 @@
-/// A minibatch of sentence pairs, padded to the longest of each side.
-/// Shapes: B pairs, T source positions, S target positions.
+/// A minibatch of sentence pairs, packed: each side's sentences one after another with no padding
+/// (PackedSequences), so no product computes a row no sentence has, and every sentence's rows
+/// are the rows it has alone.
+/// Shapes: B pairs; ΣT = Σ_b T_b source rows, ΣS = Σ_b S_b target rows.
 public struct Batch: Sendable {
-    public let size: Int               // B
-    public let sourceLength: Int       // T
-    public let targetLength: Int       // S
-    public let source: [Int]           // [B, T] source ids (with <EOS>), padding filled with `fill`
-    public let sourceLengths: [Int]    // [B] real lengths: keys past them are masked
-    public let decoderInput: [Int]     // [B, S] start id, then the target shifted right (teacher forcing)
-    public let labels: [Int]           // [B, S] the target ids (ending in <EOS>); −1 where padded
-    public var tokens: Int { labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
+    public let size: Int                    // B
+    public let sourceRows: PackedSequences  // pair b's source rows
+    public let targetRows: PackedSequences  // pair b's target rows
+    public let source: [Int]                // [ΣT] source ids (each sentence's ending in <EOS>)
+    public let decoderInput: [Int]          // [ΣS] start id, then the target shifted right (teacher forcing)
+    public let labels: [Int]                // [ΣS] the target ids (each sentence's ending in <EOS>)
+    public var tokens: Int { labels.count }
 
-    /// `target` ids end with <EOS>; `fill` is any valid id (padding positions are masked and ignored).
-    public init(pairs: [(source: [Int], target: [Int])], startID: Int, fill: Int) {
+    /// `target` ids end with <EOS>.
+    public init(pairs: [(source: [Int], target: [Int])], startID: Int) {
         size = pairs.count
-        sourceLength = pairs.map(\.source.count).max() ?? 0
-        targetLength = pairs.map(\.target.count).max() ?? 0
-        var source = [Int](repeating: fill, count: size * sourceLength)
-        var input = [Int](repeating: fill, count: size * targetLength)
-        var labels = [Int](repeating: -1, count: size * targetLength)
-        for (b, pair) in pairs.enumerated() {
-            for (t, id) in pair.source.enumerated() { source[b * sourceLength + t] = id }
-            for (t, id) in pair.target.enumerated() {
-                labels[b * targetLength + t] = id
-                input[b * targetLength + t] = t == 0 ? startID : pair.target[t - 1]
-            }
-        }
-        self.source = source
-        self.sourceLengths = pairs.map(\.source.count)
-        self.decoderInput = input
-        self.labels = labels
+        sourceRows = PackedSequences(lengths: pairs.map(\.source.count))
+        targetRows = PackedSequences(lengths: pairs.map(\.target.count))
+        source = pairs.flatMap(\.source)
+        labels = pairs.flatMap(\.target)
+        decoderInput = pairs.flatMap { pair in pair.target.indices.map { $0 == 0 ? startID : pair.target[$0 - 1] } }
     }
 }

@@ -68,7 +68,7 @@ public final class Trainer {
             order = Trainer.order(epoch: epoch, count: data.count, seed: options.seed)
         }
         let c = parameters.config
-        return Batch(pairs: pairs, startID: c.decoderStartTokenID, fill: c.eosTokenID)
+        return Batch(pairs: pairs, startID: c.decoderStartTokenID)
     }
 
     /// One optimizer step.
@@ -93,7 +93,7 @@ public final class Trainer {
         let c = parameters.config
         for start in stride(from: 0, to: pairs.count, by: options.batchSize) {
             let batch = Batch(pairs: Array(pairs[start..<min(start + options.batchSize, pairs.count)]),
-                              startID: c.decoderStartTokenID, fill: c.eosTokenID)
+                              startID: c.decoderStartTokenID)
             total += try model.loss(batch, backward: false) * Double(batch.tokens)
             tokens += batch.tokens
         }

@@ -6,9 +6,9 @@
 /// its forward. Embeddings and positions too: `embed`/`embedBackward`
 /// call Layers/Embedding.swift's and Layers/PositionalEncoding.swift's arithmetic on the parameters.
 ///
-/// Shapes: B batch, T source length, S target length, C d_model, V target vocabulary; F is the
-/// number type (Float to train, Double for the gradient check).
-/// Every activation is a contiguous row-major [rows, width] buffer with rows = B·T or B·S.
+/// Shapes: B batch, ΣT source rows, ΣS target rows (the batch's sentences packed one after another,
+/// no padding: Batch.swift), C d_model, V target vocabulary; F is the number type (Float to train,
+/// Double for the gradient check). Every activation is a contiguous row-major [rows, width] buffer.
 public final class TrainingModel<F: Scalar> {
     public let parameters: Parameters<F>
     /// The architecture's named parameters, walked layer by layer (the stages build from the same tree).
@@ -35,8 +35,8 @@ public final class TrainingModel<F: Scalar> {
         var encoderFinal: NormCache?
         var decoderLayers: [DecoderLayer.Kept] = []
         var decoderFinal: NormCache?
-        var decoderOut: [F] = []            // [B·S, C]
-        var logits: [F] = []                // [B·S, V]
+        var decoderOut: [F] = []            // [ΣS, C]
+        var logits: [F] = []                // [ΣS, V]
     }
 
     /// The blocks, built from the layer tree over this model's parameters exactly as the stages build
@@ -67,7 +67,7 @@ public final class TrainingModel<F: Scalar> {
         return loss
     }
 
-    /// The logits [B·S, V] of a teacher-forced batch (the forward pass `loss` takes).
+    /// The logits [ΣS, V] of a teacher-forced batch (the forward pass `loss` takes).
     func logits(_ batch: Batch) throws -> [F] {
         var f = Forward()
         let memory = try encoderForward(batch, &f)
@@ -77,9 +77,10 @@ public final class TrainingModel<F: Scalar> {
 
     // MARK: embeddings
 
-    /// Embeddings + positions of B sequences of T ids → [B·T, C] (Layers/Embedding.swift, PositionalEncoding.swift).
-    func embed(_ ids: [Int], rows T: Int, batch B: Int, name: String, stack: String) throws -> [F] {
-        let C = c.dModel
+    /// Embeddings + positions of packed sequences of ids → [rows, C] (Layers/Embedding.swift,
+    /// PositionalEncoding.swift): row t of each sequence gets position t.
+    func embed(_ ids: [Int], sequences: PackedSequences, name: String, stack: String) throws -> [F] {
+        let C = c.dModel, T = sequences.longest
         let table = parameters.values[name]!
         let p: [F]                                                            // [T, C]
         if c.positionalEncoding == .learned {
@@ -92,15 +93,15 @@ public final class TrainingModel<F: Scalar> {
                 .values(count: T).map { F($0) }
         }
         var x = embeddingForward(ids, dModel: C, scale: embeddingScale) { _, id in table[(id * C)..<((id + 1) * C)] }
-        addPositions(p, to: &x)                                               // [B·T, C]
+        addPositions(p, to: &x, sequences: sequences, dModel: C)              // [rows, C]
         return x
     }
 
-    func embedBackward(_ ids: [Int], rows T: Int, batch B: Int, dx: [F], name: String, stack: String) {
+    func embedBackward(_ ids: [Int], sequences: PackedSequences, dx: [F], name: String, stack: String) {
         let C = c.dModel
         withGrad(name) { embeddingBackward(ids, dModel: C, scale: embeddingScale, de: dx, dTable: &$0) }
         if c.positionalEncoding == .learned {
-            withGrad(positionsName(stack)) { addPositionsBackward(dx, dPositions: &$0, count: T * C) }
+            withGrad(positionsName(stack)) { addPositionsBackward(dx, dPositions: &$0, sequences: sequences, dModel: C) }
         }
     }
 
@@ -138,16 +139,15 @@ public final class TrainingModel<F: Scalar> {
     // MARK: encoder
 
     func encoderForward(_ batch: Batch, _ f: inout Forward) throws -> [F] {
-        let x = try embed(batch.source, rows: batch.sourceLength, batch: batch.size, name: tree.encoder.embedding.name,
-                          stack: "encoder")
-        return encoderStack(x, batch: batch.size, validKeys: batch.sourceLengths, &f)
+        let x = try embed(batch.source, sequences: batch.sourceRows, name: tree.encoder.embedding.name, stack: "encoder")
+        return encoderStack(x, sequences: batch.sourceRows, &f)
     }
 
-    /// The encoder layers (and a pre-norm stack's final norm) on `encoder_input` x [B·T, C].
-    func encoderStack(_ input: [F], batch B: Int, validKeys: [Int], _ f: inout Forward) -> [F] {
+    /// The encoder layers (and a pre-norm stack's final norm) on `encoder_input` x [ΣT, C].
+    func encoderStack(_ input: [F], sequences: PackedSequences, _ f: inout Forward) -> [F] {
         var x = input
         for layer in encoderLayers {
-            let (y, kept) = layer.forward(batch: B, x, validKeys: validKeys, keep: true)
+            let (y, kept) = layer.forward(x, sequences: sequences, keep: true)
             x = y
             f.encoderLayers.append(kept!)
         }
@@ -156,33 +156,32 @@ public final class TrainingModel<F: Scalar> {
     }
 
     func encoderBackward(_ batch: Batch, dOut: [F], _ f: Forward) {
-        let dx = encoderStackBackward(dOut, batch: batch.size, f)
-        embedBackward(batch.source, rows: batch.sourceLength, batch: batch.size, dx: dx, name: tree.encoder.embedding.name,
-                      stack: "encoder")
+        let dx = encoderStackBackward(dOut, f)
+        embedBackward(batch.source, sequences: batch.sourceRows, dx: dx, name: tree.encoder.embedding.name, stack: "encoder")
     }
 
     /// d(encoder_input) from d(encoder_output), adding every layer's parameter gradients.
-    func encoderStackBackward(_ dOut: [F], batch B: Int, _ f: Forward) -> [F] {
+    func encoderStackBackward(_ dOut: [F], _ f: Forward) -> [F] {
         var dx = dOut
         if let n = f.encoderFinal { dx = stackNorm(tree.encoder)!.backward(dx, n) }
-        for (l, layer) in encoderLayers.enumerated().reversed() { dx = layer.backward(batch: B, dx, f.encoderLayers[l]) }
+        for (l, layer) in encoderLayers.enumerated().reversed() { dx = layer.backward(dx, f.encoderLayers[l]) }
         return dx
     }
 
     // MARK: decoder and output
 
     func decoderForward(_ batch: Batch, memory: [F], _ f: inout Forward) throws {
-        let y = try embed(batch.decoderInput, rows: batch.targetLength, batch: batch.size, name: tree.decoder.embedding.name,
-                          stack: "decoder")
-        decoderStack(y, batch: batch.size, memory: memory, validKeys: batch.sourceLengths, &f)
+        let y = try embed(batch.decoderInput, sequences: batch.targetRows, name: tree.decoder.embedding.name, stack: "decoder")
+        decoderStack(y, targets: batch.targetRows, memory: memory, sources: batch.sourceRows, &f)
     }
 
-    /// The decoder layers, final norm and output layer on the decoder input y [B·S, C]
-    /// (embeddings + positions of the start token and the target shifted right): sets `f.logits`.
-    func decoderStack(_ input: [F], batch B: Int, memory: [F], validKeys: [Int], _ f: inout Forward) {
+    /// The decoder layers, final norm and output layer on the decoder input y [ΣS, C]
+    /// (embeddings + positions of the start token and the target shifted right) over the encoder
+    /// output memory [ΣT, C]: sets `f.logits`.
+    func decoderStack(_ input: [F], targets: PackedSequences, memory: [F], sources: PackedSequences, _ f: inout Forward) {
         var x = input
         for layer in decoderLayers {
-            let (y, kept) = layer.forward(batch: B, x, memory: memory, validKeys: validKeys, keep: true)
+            let (y, kept) = layer.forward(x, targets: targets, memory: memory, sources: sources, keep: true)
             x = y
             f.decoderLayers.append(kept!)
         }
@@ -192,17 +191,16 @@ public final class TrainingModel<F: Scalar> {
     }
 
     func decoderBackward(_ batch: Batch, dlogits: [F], _ f: Forward, dMemory: inout [F]) {
-        let dy = decoderStackBackward(dlogits, batch: batch.size, f, dMemory: &dMemory)
-        embedBackward(batch.decoderInput, rows: batch.targetLength, batch: batch.size, dx: dy, name: tree.decoder.embedding.name,
-                      stack: "decoder")
+        let dy = decoderStackBackward(dlogits, f, dMemory: &dMemory)
+        embedBackward(batch.decoderInput, sequences: batch.targetRows, dx: dy, name: tree.decoder.embedding.name, stack: "decoder")
     }
 
     /// d(decoder input) from d(logits); adds d(encoder output) into `dMemory` and every parameter's gradient.
-    func decoderStackBackward(_ dlogits: [F], batch B: Int, _ f: Forward, dMemory: inout [F]) -> [F] {
+    func decoderStackBackward(_ dlogits: [F], _ f: Forward, dMemory: inout [F]) -> [F] {
         var dx = outputLayer.backward(dlogits, input: f.decoderOut)
         if let n = f.decoderFinal { dx = stackNorm(tree.decoder)!.backward(dx, n) }
         for (l, layer) in decoderLayers.enumerated().reversed() {
-            dx = layer.backward(batch: B, dx, f.decoderLayers[l], dMemory: &dMemory)
+            dx = layer.backward(dx, f.decoderLayers[l], dMemory: &dMemory)
         }
         return dx
     }
