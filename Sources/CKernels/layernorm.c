@@ -117,6 +117,13 @@
                 for (int c = 0; c < 2 * COL_BLOCK; c++) s[c] += x[r * C + j + c];                   \
             for (int c = 0; c < 2 * COL_BLOCK; c++) out[j + c] = s[c];                              \
         }                                                                                           \
+        for (; j + COL_BLOCK <= j1; j += COL_BLOCK) { /* the threads' blocks are often 16 wide */    \
+            T s[COL_BLOCK];                                                                         \
+            for (int c = 0; c < COL_BLOCK; c++) s[c] = out[j + c];                                  \
+            for (int64_t r = 0; r < rows; r++)                                                      \
+                for (int c = 0; c < COL_BLOCK; c++) s[c] += x[r * C + j + c];                       \
+            for (int c = 0; c < COL_BLOCK; c++) out[j + c] = s[c];                                  \
+        }                                                                                           \
         for (int64_t r = 0; r < rows; r++)                                                          \
             for (int64_t k = j; k < j1; k++) out[k] += x[r * C + k];                                \
     }
