@@ -56,3 +56,21 @@ final class CorpusTests: XCTestCase {
         }
     }
 }
+
+/// A training batch packs each side's sentences one after another: no padding row, and each pair's
+/// rows where PackedSequences says (worked by hand: start id 9).
+final class BatchTests: XCTestCase {
+    func testPairsArePackedWithoutPadding() {
+        let b = Batch(pairs: [([1, 2, 0], [5, 0]), ([3, 0], [6, 7, 8, 0])], startID: 9)
+        XCTAssertEqual(b.size, 2)
+        XCTAssertEqual(b.source, [1, 2, 0, 3, 0])
+        XCTAssertEqual(b.sourceRows.ranges, [0..<3, 3..<5])
+        XCTAssertEqual(b.labels, [5, 0, 6, 7, 8, 0])
+        XCTAssertEqual(b.decoderInput, [9, 5, 9, 6, 7, 8])  // each target shifted right after the start id
+        XCTAssertEqual(b.targetRows.ranges, [0..<2, 2..<6])
+        XCTAssertEqual(b.targetRows.longest, 4)
+        XCTAssertEqual(b.tokens, 6)
+        XCTAssertEqual(PackedSequences(lengths: []).rows, 0)
+        XCTAssertEqual(PackedSequences(lengths: [2, 0, 3]).ranges, [0..<2, 2..<2, 2..<5])
+    }
+}
