@@ -6,13 +6,7 @@
 extension EncoderBlock {
     /// x: the packed rows of sentences of `lengths` rows each → the same rows after this layer.
     public func forward(packed x: [V], lengths: [Int]) -> [V] {
-        forward(x, keep: false, trace: nil) { h in
-            let q = selfAttention.q.forward(h), k = selfAttention.k.forward(h), v = selfAttention.v.forward(h)
-            let rows = PackedSequences(lengths: lengths).ranges
-            let z = selfAttention.attendSequences(q: q, k: k, v: v, queries: rows, keys: rows, causal: false,
-                                                  keep: false).z
-            return (selfAttention.project(z), nil)
-        }.y
+        forward(x, sequences: PackedSequences(lengths: lengths), keep: false).y
     }
 }
 

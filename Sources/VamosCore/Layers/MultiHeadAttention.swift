@@ -92,7 +92,8 @@ extension MultiHeadAttention {
     /// (all of them unmasked; with `causal`, query i sees keys up to i). One sequence per task; z has each
     /// sequence's rows where its queries are, so every sequence gets the bits it gets alone. With
     /// `keep`, also each sequence's activations (for the backward pass).
-    func attendSequences(q: [V], k: [V], v: [V], queries: [Range<Int>], keys: [Range<Int>], causal: Bool, keep: Bool) -> (z: [V], activations: [AttentionActivations<V>]) {
+    func attendSequences(q: [V], k: [V], v: [V], queries: [Range<Int>], keys: [Range<Int>], causal: Bool, keep: Bool)
+        -> (z: [V], activations: [AttentionActivations<V>]) {
         let C = dModel, H = heads, S = queries.count
         var found = [AttentionActivations<V>?](repeating: nil, count: keep ? S : 0)
         var z = [V](repeating: 0, count: q.count)                         // [rows, C]

@@ -16,6 +16,5 @@ public struct PackedSequences: Sendable, Equatable {
 
     public var count: Int { ranges.count }
     public var rows: Int { ranges.last?.upperBound ?? 0 }
-    public var lengths: [Int] { ranges.map(\.count) }
     public var longest: Int { ranges.map(\.count).max() ?? 0 }
 }

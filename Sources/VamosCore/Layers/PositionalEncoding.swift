@@ -80,18 +80,14 @@ public struct PositionalEncoding: Sendable {
     /// x + P for a sequence starting at position `start`: [T, C] → [T, C].
     public func forward(_ x: [Float], start: Int = 0) throws -> [Float] {
         var out = x
-        addPositions(try values(count: x.count / dModel, start: start), to: &out)
+        let T = x.count / dModel
+        addPositions(try values(count: T, start: start), to: &out, sequences: PackedSequences(lengths: [T]), dModel: dModel)
         return out
     }
 }
 
-/// x ← x + P for one sequence: x [T, C], p [T, C] (the stages).
-func addPositions<F: Scalar>(_ p: [F], to x: inout [F]) {
-    for i in 0..<min(p.count, x.count) { x[i] += p[i] }
-}
-
-/// x ← x + P for packed sequences (training's batches): row t of each sequence gets p's row t;
-/// x [rows, C], p [longest, C].
+/// x ← x + P for packed sequences (training's batches; the stages: one sequence): row t of each
+/// sequence gets p's row t; x [rows, C], p [longest, C].
 func addPositions<F: Scalar>(_ p: [F], to x: inout [F], sequences: PackedSequences, dModel C: Int) {
     for r in sequences.ranges {
         for i in 0..<(r.count * C) { x[r.lowerBound * C + i] += p[i] }
